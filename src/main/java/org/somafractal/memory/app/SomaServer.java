@@ -1,0 +1,216 @@
+package org.somafractal.memory.app;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.somafractal.memory.api.HttpVerticle;
+import org.somafractal.memory.auth.AuthSettings;
+import org.somafractal.memory.bus.Bus;
+import org.somafractal.memory.config.ConfigException;
+import org.somafractal.memory.config.Settings;
+import org.somafractal.memory.config.SomaConfig;
+import org.somafractal.memory.embed.EmbeddingModel;
+import org.somafractal.memory.embed.EmbeddingVerticle;
+import org.somafractal.memory.embed.HashEmbeddingModel;
+import org.somafractal.memory.embed.OnnxEmbeddingModel;
+import org.somafractal.memory.events.EventingVerticle;
+import org.somafractal.memory.graph.GraphVerticle;
+import org.somafractal.memory.lexical.LexicalVerticle;
+import org.somafractal.memory.store.MemoryStore;
+import org.somafractal.memory.store.StorageVerticle;
+import org.somafractal.memory.store.StoreClient;
+import org.somafractal.memory.store.crypto.EncryptingMemoryStore;
+import org.somafractal.memory.store.crypto.EncryptionSettings;
+import org.somafractal.memory.store.crypto.RowCipher;
+import org.somafractal.memory.store.postgres.PostgresMemoryStore;
+import org.somafractal.memory.store.postgres.PostgresOptions;
+import org.somafractal.memory.store.sqlite.SqliteMemoryStore;
+import org.somafractal.memory.store.sqlite.SqliteOptions;
+import org.somafractal.memory.vector.VectorVerticle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires one server for a mode and deploys its verticles in dependency order: storage, then the embedding worker and
+ * the index workers (vector and lexical rebuild themselves from the store; the graph loads each tenant lazily), then
+ * eventing, and the HTTP verticles last, so
+ * that a server that answers HTTP is fully ready.
+ */
+public final class SomaServer {
+  private static final Logger LOG = LoggerFactory.getLogger(SomaServer.class);
+  /** How long index verticles remember deletes, to reject upserts that arrive after a newer delete. */
+  private static final long TOMBSTONE_RETENTION_MS = 10 * 60_000L;
+
+  private final Vertx vertx;
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
+  private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
+  private volatile String modelId;
+
+  private SomaServer(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Starts a server on {@code vertx}; fails with a {@link ConfigException} for an unusable configuration. */
+  public static Future<SomaServer> start(Vertx vertx, SomaConfig config) {
+    return start(vertx, config, true);
+  }
+
+  /**
+   * Starts the verticles without the HTTP API, for a caller that talks to the memory service in its own JVM (see
+   * {@code org.somafractal.memory.client.SomaMemory}); the token settings do not apply since nothing listens.
+   */
+  public static Future<SomaServer> startEmbedded(Vertx vertx, SomaConfig config) {
+    return start(vertx, config, false);
+  }
+
+  private static Future<SomaServer> start(Vertx vertx, SomaConfig config, boolean http) {
+    SomaServer server = new SomaServer(vertx);
+    long t0 = System.nanoTime();
+    return server.deploy(config, http)
+        .onSuccess(s -> LOG.info("SomaFractalMemory ready in {} ms: mode {}, {}",
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), config.get(Settings.MODE),
+            http ? "http://" + config.get(Settings.API_HOST) + ":" + s.port() : "embedded, no HTTP"))
+        .recover(failure -> server.stop().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** The HTTP port the server answers on. */
+  public int port() {
+    return httpVerticles.isEmpty() ? -1 : httpVerticles.get(0).actualPort();
+  }
+
+  /** The HTTP verticle instances, one per configured HTTP instance; tests read the served routes from them. */
+  public List<HttpVerticle> httpVerticles() {
+    return List.copyOf(httpVerticles);
+  }
+
+  /** The id of the embedding model the server loaded. */
+  public String modelId() {
+    return modelId;
+  }
+
+  /** Undeploys every verticle in reverse order; the store commits pending writes before it closes. */
+  public Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.transform(ignored -> vertx.undeploy(id).otherwiseEmpty());
+    }
+    deployments.clear();
+    return chain;
+  }
+
+  private Future<SomaServer> deploy(SomaConfig config, boolean withHttp) {
+    AuthSettings auth;
+    RowCipher cipher;
+    try {
+      checkStoreConfig(config);
+      auth = AuthSettings.load(config);
+      cipher = EncryptionSettings.load(config);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    if (auth.open() && withHttp) {
+      LOG.warn("No SOMA_API_TOKEN, SOMA_TOKENS_FILE or SOMA_JWT_* set: the API is open to anyone who can reach {}:{}",
+          config.get(Settings.API_HOST), config.get(Settings.API_PORT));
+    }
+    Bus.registerCodec(vertx);
+    long timeout = config.get(Settings.BUS_TIMEOUT_MS);
+    MemoryStore storeClient = new StoreClient(vertx, timeout);
+    DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
+
+    return vertx.executeBlocking(() -> loadModel(config))
+        .onSuccess(model -> modelId = model.id())
+        .compose(model -> openStore(config)
+            // Always wrapped, also with no tenant encrypted: a sealed row then fails clearly instead of being served.
+            .compose(store -> record(vertx.deployVerticle(new StorageVerticle(new EncryptingMemoryStore(store,
+                cipher)))))
+            .compose(v -> record(vertx.deployVerticle(new EmbeddingVerticle(model,
+                config.get(Settings.EMBED_BATCH), config.get(Settings.EMBED_CACHE_SIZE)), worker)))
+            .compose(v -> Future.all(
+                record(vertx.deployVerticle(new VectorVerticle(storeClient, model.dimension(), TOMBSTONE_RETENTION_MS),
+                    worker)),
+                record(vertx.deployVerticle(new LexicalVerticle(storeClient, TOMBSTONE_RETENTION_MS), worker)),
+                record(vertx.deployVerticle(new GraphVerticle(storeClient,
+                    config.get(Settings.GRAPH_KEEP_DANGLING_LINKS)), worker))))
+            .compose(v -> record(vertx.deployVerticle(new EventingVerticle())))
+            .compose(v -> {
+              if (!withHttp) {
+                return Future.<String>succeededFuture();
+              }
+              int instances = config.get(Settings.HTTP_INSTANCES);
+              int n = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+              return record(vertx.deployVerticle(() -> {
+                HttpVerticle http = new HttpVerticle(config, auth, model.id());
+                httpVerticles.add(http);
+                return http;
+              }, new DeploymentOptions().setInstances(n)));
+            }))
+        .map(v -> this);
+  }
+
+  private Future<String> record(Future<String> deployment) {
+    return deployment.onSuccess(deployments::add);
+  }
+
+  /** Whether the mode keeps its canonical store in PostgreSQL. */
+  private static boolean serverMode(SomaConfig config) {
+    String mode = config.get(Settings.MODE);
+    return mode.equals("evented_enterprise") || mode.equals("cloud_managed");
+  }
+
+  /** Fails fast, before anything is deployed, when a server mode has no usable POSTGRES_URL. */
+  private static void checkStoreConfig(SomaConfig config) {
+    if (!serverMode(config)) {
+      return;
+    }
+    String url = config.get(Settings.POSTGRES_URL);
+    if (url == null || url.isBlank()) {
+      throw new ConfigException("Invalid configuration POSTGRES_URL: required when MEMORY_MODE="
+          + config.get(Settings.MODE) + " (postgresql://user:password@host:port/database)");
+    }
+    try {
+      PostgresMemoryStore.connectOptions(url);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Invalid configuration POSTGRES_URL: " + e.getMessage());
+    }
+  }
+
+  private Future<MemoryStore> openStore(SomaConfig config) {
+    if (!serverMode(config)) {
+      return SqliteMemoryStore.open(vertx, sqliteOptions(config)).map(store -> store);
+    }
+    boolean redis = config.get(Settings.REDIS_URL) != null || config.get(Settings.REDIS_HOST) != null;
+    LOG.info("Mode {}: canonical store PostgreSQL; vectors and BM25 in process (fast core + Lucene); {}. Not used: "
+        + "Kafka (events stay on the local event bus; the outbox table keeps them for a relay)",
+        config.get(Settings.MODE), redis ? "idempotency keys and rate limits in Redis (in process while it is down)"
+            : "no Redis configured: idempotency keys and rate limits in process");
+    return PostgresMemoryStore.open(vertx, new PostgresOptions(config.get(Settings.POSTGRES_URL),
+        config.get(Settings.PG_POOL_SIZE), 0, config.get(Settings.GRAPH_KEEP_DANGLING_LINKS), 0, 0))
+        .map(store -> store);
+  }
+
+  private static SqliteOptions sqliteOptions(SomaConfig config) {
+    String path = config.get(Settings.MODE).equals("test") ? ":memory:"
+        : Path.of(config.get(Settings.DATA_DIR)).resolve("soma.db").toString();
+    return new SqliteOptions(path, config.get(Settings.SQLITE_READ_THREADS), config.get(Settings.SQLITE_MAX_BATCH),
+        config.get(Settings.GRAPH_KEEP_DANGLING_LINKS));
+  }
+
+  private static EmbeddingModel loadModel(SomaConfig config) {
+    int dimension = config.get(Settings.VECTOR_DIM);
+    EmbeddingModel model = config.get(Settings.EMBEDDER).equals("hash")
+        ? new HashEmbeddingModel(dimension)
+        : OnnxEmbeddingModel.load(config.get(Settings.EMBED_MODEL));
+    if (model.dimension() != dimension) {
+      throw new ConfigException("Invalid configuration SOMA_VECTOR_DIM: " + dimension + " but the embedder "
+          + model.id() + " produces " + model.dimension() + "-dimensional vectors");
+    }
+    LOG.info("Embedder {} ({} dimensions)", model.id(), model.dimension());
+    return model;
+  }
+}

@@ -1,0 +1,127 @@
+package org.somafractal.memory.app;
+
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives {@code POST /memories} (or {@code /memories/bulk}) of a running server with a fixed number of requests in
+ * flight and prints stores per second and latency percentiles. With {@code --vectors} each memory carries a random
+ * client vector; without, the server embeds the text itself.
+ *
+ * <p>Options: {@code --url http://127.0.0.1:9595 --n 20000 --concurrency 64 --dim 384 --tenant bench --bulk 1
+ * --vectors true --token T}.
+ */
+public final class StoreBench {
+  private StoreBench() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> o = options(args);
+    URI url = URI.create(o.getOrDefault("url", "http://127.0.0.1:9595"));
+    int n = Integer.parseInt(o.getOrDefault("n", "20000"));
+    int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "64"));
+    int dim = Integer.parseInt(o.getOrDefault("dim", "384"));
+    int bulk = Integer.parseInt(o.getOrDefault("bulk", "1"));
+    boolean vectors = Boolean.parseBoolean(o.getOrDefault("vectors", "true"));
+    String tenant = o.getOrDefault("tenant", "bench");
+    String token = o.get("token");
+
+    Vertx vertx = Vertx.vertx();
+    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(url.getHost())
+        .setDefaultPort(url.getPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(concurrency));
+    int requests = (n + bulk - 1) / bulk;
+    long[] latencies = new long[requests];
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong failures = new AtomicLong();
+    Random random = new Random(42);
+    Buffer[] bodies = new Buffer[requests];
+    for (int r = 0; r < requests; r++) {
+      JsonArray items = new JsonArray();
+      for (int i = r * bulk; i < Math.min(n, (r + 1) * bulk); i++) {
+        items.add(item(i, dim, vectors, random));
+      }
+      bodies[r] = bulk == 1 ? items.getJsonObject(0).toBuffer() : new JsonObject().put("items", items).toBuffer();
+    }
+    String path = bulk == 1 ? "/memories" : "/memories/bulk";
+    Promise<Void> done = Promise.promise();
+    AtomicInteger running = new AtomicInteger(concurrency);
+    long t0 = System.nanoTime();
+    for (int c = 0; c < concurrency; c++) {
+      vertx.runOnContext(v -> loop(client, path, tenant, token, bodies, latencies, next, failures, running, done));
+    }
+    done.future().toCompletionStage().toCompletableFuture().join();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long[] sorted = Arrays.copyOf(latencies, requests);
+    Arrays.sort(sorted);
+    System.out.printf("{\"bench\":\"store\",\"memories\":%d,\"requests\":%d,\"bulk\":%d,\"client_vectors\":%s,"
+            + "\"concurrency\":%d,\"seconds\":%.2f,\"stores_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"failures\":%d}%n",
+        n, requests, bulk, vectors, concurrency, seconds, n / seconds, sorted[requests / 2] / 1e6,
+        sorted[(int) Math.min(requests - 1, Math.ceil(requests * 0.99) - 1)] / 1e6, failures.get());
+    vertx.close();
+  }
+
+  private static void loop(WebClient client, String path, String tenant, String token, Buffer[] bodies,
+      long[] latencies, AtomicInteger next, AtomicLong failures, AtomicInteger running, Promise<Void> done) {
+    int r = next.getAndIncrement();
+    if (r >= bodies.length) {
+      if (running.decrementAndGet() == 0) {
+        done.tryComplete();
+      }
+      return;
+    }
+    HttpRequest<Buffer> request = client.post(path).putHeader("Content-Type", "application/json")
+        .putHeader("X-Soma-Tenant", tenant);
+    if (token != null) {
+      request.putHeader("Authorization", "Bearer " + token);
+    }
+    long t = System.nanoTime();
+    request.sendBuffer(bodies[r]).onComplete(ar -> {
+      latencies[r] = System.nanoTime() - t;
+      if (ar.failed() || ar.result().statusCode() != 200) {
+        failures.incrementAndGet();
+      }
+      loop(client, path, tenant, token, bodies, latencies, next, failures, running, done);
+    });
+  }
+
+  private static JsonObject item(int i, int dim, boolean vectors, Random random) {
+    JsonObject item = new JsonObject()
+        .put("coord", i + ".0," + (i % 97) + ".5")
+        .put("payload", new JsonObject().put("content", "benchmark memory number " + i + " about topic " + (i % 113)))
+        .put("memory_type", "episodic")
+        .put("importance", 1 + (i % 5));
+    if (vectors) {
+      JsonArray v = new JsonArray();
+      for (int d = 0; d < dim; d++) {
+        v.add(random.nextFloat() - 0.5f);
+      }
+      item.put("vector", v);
+    }
+    return item;
+  }
+
+  static Map<String, String> options(String[] args) {
+    Map<String, String> o = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
+      }
+      o.put(args[i].substring(2), args[i + 1]);
+    }
+    return o;
+  }
+}

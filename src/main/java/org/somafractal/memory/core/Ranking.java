@@ -1,0 +1,97 @@
+package org.somafractal.memory.core;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns index candidates into the final ranking: fuse the vector and lexical lists, then weight by importance and
+ * decay. Pure and deterministic (ties break on id), so it is tested without any I/O.
+ *
+ * <p>Hybrid fusion is reciprocal rank fusion by default ({@code Σ 1/(k + rank)}, rank from 1) because cosine and BM25
+ * live on incomparable scales; the weighted sum normalises BM25 by the query's best BM25 instead. Negative cosines
+ * count as 0, as in the seed. The importance weight is {@code 1 - w + w × norm(importance)}, and the decay weight is
+ * {@code floor + (1 - floor) × 0.5^(age / (halfLife × (1 + ln(1 + accessCount))))} on the time since last access:
+ * frequently used memories fade more slowly, and neither weight can zero a score.
+ */
+public final class Ranking {
+  private Ranking() {
+  }
+
+  /**
+   * Ranks the candidates found in {@code memories}; candidates whose memory is missing (deleted meanwhile) are
+   * dropped.
+   *
+   * @param vectorHits vector candidates, best first (may be empty)
+   * @param lexicalHits lexical candidates, best first (may be empty)
+   * @return every candidate with its scores, best first
+   */
+  public static List<Ranked> rank(SearchMode mode, List<Hit> vectorHits, List<Hit> lexicalHits,
+      Map<String, Memory> memories, ImportanceScale scale, RankingOptions options, long now) {
+    Map<String, double[]> parts = new HashMap<>();
+    for (int i = 0; i < vectorHits.size(); i++) {
+      Hit hit = vectorHits.get(i);
+      double[] p = parts.computeIfAbsent(hit.id(), id -> new double[] {Double.NaN, Double.NaN, 0, 0});
+      p[0] = hit.score();
+      p[2] = i + 1;
+    }
+    double bestLexical = 0;
+    for (int i = 0; i < lexicalHits.size(); i++) {
+      Hit hit = lexicalHits.get(i);
+      double[] p = parts.computeIfAbsent(hit.id(), id -> new double[] {Double.NaN, Double.NaN, 0, 0});
+      p[1] = hit.score();
+      p[3] = i + 1;
+      bestLexical = Math.max(bestLexical, hit.score());
+    }
+    List<Ranked> out = new ArrayList<>(parts.size());
+    for (Map.Entry<String, double[]> e : parts.entrySet()) {
+      Memory memory = memories.get(e.getKey());
+      if (memory == null) {
+        continue;
+      }
+      double[] p = e.getValue();
+      double fused = fuse(mode, p, bestLexical, options);
+      double importance = 1 - options.importanceWeight() + options.importanceWeight() * scale.normalize(memory.importance());
+      double decay = decay(memory, options, now);
+      out.add(new Ranked(memory, new Scores(fused * importance * decay, p[0], p[1], fused, importance, decay)));
+    }
+    out.sort(Comparator.comparingDouble((Ranked r) -> -r.scores().score()).thenComparing(r -> r.memory().id()));
+    return out;
+  }
+
+  private static double fuse(SearchMode mode, double[] p, double bestLexical, RankingOptions options) {
+    double cosine = Double.isNaN(p[0]) ? 0 : Math.max(0, p[0]);
+    double bm25 = Double.isNaN(p[1]) ? 0 : p[1];
+    return switch (mode) {
+      case VECTOR -> cosine;
+      case LEXICAL -> bm25;
+      case HYBRID -> {
+        if (options.weightedFusion()) {
+          double lexical = bestLexical > 0 ? bm25 / bestLexical : 0;
+          yield options.alpha() * cosine + (1 - options.alpha()) * lexical;
+        }
+        double rrf = 0;
+        if (p[2] > 0) {
+          rrf += 1.0 / (options.rrfK() + p[2]);
+        }
+        if (p[3] > 0) {
+          rrf += 1.0 / (options.rrfK() + p[3]);
+        }
+        yield rrf;
+      }
+    };
+  }
+
+  /** The decay weight of a memory at {@code now}. */
+  public static double decay(Memory memory, RankingOptions options, long now) {
+    if (options.halfLifeMs() <= 0) {
+      return 1.0;
+    }
+    double age = Math.max(0, now - memory.lastAccessedAt());
+    double halfLife = options.halfLifeMs() * (1 + Math.log1p(Math.max(0, memory.accessCount())));
+    double d = Math.pow(0.5, age / halfLife);
+    return options.decayFloor() + (1 - options.decayFloor()) * d;
+  }
+}

@@ -1,0 +1,168 @@
+package org.somafractal.memory.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rate limits, quotas, JSON limits and CORS, over real HTTP. */
+class LimitsApiTest {
+
+  private static JsonObject memory(String coord, String content) {
+    return new JsonObject().put("coord", coord).put("payload", new JsonObject().put("content", content));
+  }
+
+  private static JsonObject bulk(int from, int count) {
+    JsonArray items = new JsonArray();
+    for (int i = from; i < from + count; i++) {
+      items.add(memory(Integer.toString(i), "memory " + i));
+    }
+    return new JsonObject().put("items", items);
+  }
+
+  private static long total(TestServer server, String tenant) {
+    TestServer.Resp stats = server.get("/stats", tenant);
+    assertThat(stats.status()).as(stats.toString()).isEqualTo(200);
+    return stats.json().getLong("total_memories");
+  }
+
+  @Test
+  void tenantRateLimitAnswers429WithRetryAfterPerTenantAndRefills() throws InterruptedException {
+    try (TestServer server = TestServer.start(Map.of("SOMA_RATE_LIMIT_PER_SECOND", "2", "SOMA_RATE_LIMIT_BURST", "3"))) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(server.get("/stats", "a").status()).as("request %d of the burst", i).isEqualTo(200);
+      }
+      TestServer.Resp limited = server.post("/memories", memory("1", "x"), "a");
+      assertThat(limited.status()).isEqualTo(429);
+      assertThat(limited.json().getString("code")).isEqualTo("rate_limited");
+      assertThat(limited.json().getString("detail")).contains("tenant 'a'").contains("2 requests per second");
+      assertThat(Integer.parseInt(limited.headers().get("Retry-After"))).isBetween(1, 2);
+
+      assertThat(server.get("/stats", "b").status()).as("tenant b has its own bucket").isEqualTo(200);
+      for (String path : new String[] {"/healthz", "/readyz", "/health", "/openapi.json", "/docs"}) {
+        for (int i = 0; i < 5; i++) {
+          assertThat(server.get(path, "a").status()).as("%s is never limited", path).isIn(200, 503);
+        }
+      }
+      Thread.sleep(600);
+      assertThat(server.get("/stats", "a").status()).as("one token back after half a second").isEqualTo(200);
+      assertThat(server.get("/stats", "a").status()).isEqualTo(429);
+      assertThat(total(server, "b")).as("the limited write stored nothing").isZero();
+    }
+  }
+
+  @Test
+  void credentialRateLimitIsPerToken() {
+    try (TestServer server = TestServer.start(Map.of("SOMA_CREDENTIAL_RATE_LIMIT_PER_SECOND", "0.1",
+        "SOMA_CREDENTIAL_RATE_LIMIT_BURST", "2"))) {
+      for (int i = 0; i < 2; i++) {
+        assertThat(server.call(HttpMethod.GET, "/stats", null, "t" + i, "one").status()).isEqualTo(200);
+      }
+      TestServer.Resp limited = server.call(HttpMethod.GET, "/stats", null, "t9", "one");
+      assertThat(limited.status()).as("other tenants, same token").isEqualTo(429);
+      assertThat(limited.json().getString("detail")).contains("this credential");
+      assertThat(Integer.parseInt(limited.headers().get("Retry-After"))).isBetween(9, 10);
+      assertThat(server.call(HttpMethod.GET, "/stats", null, "t0", "two").status()).isEqualTo(200);
+      assertThat(server.get("/stats", "t0").status()).as("anonymous is one more credential").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void quotasRefuseWholeWritesAllowUpdatesInPlaceAndShowInStats(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("quotas.json");
+    Files.writeString(file, "{\"small\": {\"max_bytes\": 300}, \"big\": {\"max_memories\": 0}}");
+    try (TestServer server = TestServer.start(Map.of("SOMA_QUOTA_MAX_MEMORIES", "5", "SOMA_QUOTA_MAX_LINKS", "1",
+        "SOMA_QUOTAS_FILE", file.toString()))) {
+      TestServer.Resp tooMany = server.post("/memories/bulk", bulk(0, 6), "q");
+      assertThat(tooMany.status()).as(tooMany.toString()).isEqualTo(403);
+      assertThat(tooMany.json().getString("code")).isEqualTo("forbidden");
+      assertThat(tooMany.json().getString("detail")).contains("max_memories").contains("'q'");
+      assertThat(total(server, "q")).as("a refused bulk stores none").isZero();
+
+      assertThat(server.post("/memories/bulk", bulk(0, 5), "q").status()).isEqualTo(200);
+      assertThat(server.post("/memories", memory("2", "replaced in place"), "q").status())
+          .as("an update at the limit").isEqualTo(200);
+      assertThat(server.post("/memories", memory("9", "new"), "q").status()).isEqualTo(403);
+      assertThat(server.post("/remember", new JsonObject().put("payload", new JsonObject().put("task", "t")), "q")
+          .status()).as("the seed routes go through the same service").isEqualTo(403);
+
+      JsonObject quota = server.get("/stats", "q").json().getJsonObject("quota");
+      assertThat(quota.getLong("max_memories")).isEqualTo(5);
+      assertThat(quota.getLong("used_memories")).isEqualTo(5);
+      assertThat(quota.getLong("used_bytes")).isPositive();
+      assertThat(quota.getLong("max_links")).isEqualTo(1);
+
+      assertThat(server.delete("/memories/4", "q").status()).isEqualTo(200);
+      assertThat(server.post("/memories", memory("9", "fits again"), "q").status()).isEqualTo(200);
+
+      JsonObject link = new JsonObject().put("from_coord", "0").put("to_coord", "1");
+      assertThat(server.post("/graph/link", link, "q").status()).isEqualTo(200);
+      TestServer.Resp secondLink = server.post("/graph/link", new JsonObject().put("from_coord", "1")
+          .put("to_coord", "2"), "q");
+      assertThat(secondLink.status()).isEqualTo(403);
+      assertThat(secondLink.json().getString("detail")).contains("max_links");
+      assertThat(server.post("/graph/link", link.copy().put("strength", 2.0), "q").status())
+          .as("re-storing an existing link at the limit").isEqualTo(200);
+      assertThat(server.get("/stats", "q").json().getJsonObject("quota").getLong("used_links")).isEqualTo(1);
+
+      TestServer.Resp bytes = server.post("/memories", memory("1", "y".repeat(400)), "small");
+      assertThat(bytes.status()).isEqualTo(403);
+      assertThat(bytes.json().getString("detail")).contains("max_bytes");
+      assertThat(server.post("/memories/bulk", bulk(0, 6), "big").status()).as("a per-tenant override")
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void deepOrLongJsonIsRefusedBeforeAnyHandler() {
+    try (TestServer server = TestServer.start(Map.of("SOMA_MAX_JSON_DEPTH", "8", "SOMA_MAX_STRING_CHARS", "100"))) {
+      String deep = "{\"coord\": \"1\", \"payload\": {\"content\": \"x\", \"deep\": " + "[".repeat(10) + "]".repeat(10)
+          + "}}";
+      TestServer.Resp tooDeep = server.post("/memories", deep, "j");
+      assertThat(tooDeep.status()).isEqualTo(400);
+      assertThat(tooDeep.json().getString("detail")).contains("SOMA_MAX_JSON_DEPTH");
+      TestServer.Resp tooLong = server.post("/memories", memory("1", "z".repeat(101)), "j");
+      assertThat(tooLong.status()).isEqualTo(400);
+      assertThat(tooLong.json().getString("detail")).contains("SOMA_MAX_STRING_CHARS");
+      TestServer.Resp longKey = server.post("/memories", new JsonObject().put("coord", "1")
+          .put("payload", new JsonObject().put("k".repeat(101), "v")), "j");
+      assertThat(longKey.status()).isEqualTo(400);
+      assertThat(server.post("/memories", memory("1", "z".repeat(100)), "j").status()).isEqualTo(200);
+      TestServer.Resp imported = server.post("/memories/import",
+          "{\"coord\": \"2\", \"payload\": {\"content\": \"" + "w".repeat(200) + "\"}}\n", "j");
+      assertThat(imported.json().getInteger("imported")).as(imported.toString()).isZero();
+      assertThat(total(server, "j")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void corsHeadersOnlyWhenOriginsAreConfigured() {
+    try (TestServer server = TestServer.start(Map.of("SOMA_CORS_ORIGINS", "https://app.example.com"))) {
+      TestServer.Resp preflight = preflight(server, "https://app.example.com");
+      assertThat(preflight.status()).isIn(200, 204);
+      assertThat(preflight.headers().get("Access-Control-Allow-Origin")).isEqualTo("https://app.example.com");
+      assertThat(preflight.headers().get("Access-Control-Allow-Methods")).contains("POST").contains("DELETE");
+      assertThat(preflight.headers().get("Access-Control-Allow-Headers")).containsIgnoringCase("x-soma-tenant");
+      assertThat(preflight.headers().get("Access-Control-Max-Age")).isEqualTo("600");
+      TestServer.Resp other = preflight(server, "https://evil.example.com");
+      assertThat(other.headers().get("Access-Control-Allow-Origin")).isNull();
+      assertThat(other.status()).isLessThan(500);
+    }
+    try (TestServer server = TestServer.start()) {
+      assertThat(preflight(server, "https://app.example.com").headers().get("Access-Control-Allow-Origin")).isNull();
+    }
+  }
+
+  private static TestServer.Resp preflight(TestServer server, String origin) {
+    var response = TestServer.await(server.client.request(HttpMethod.OPTIONS, "/memories")
+        .putHeader("Origin", origin).putHeader("Access-Control-Request-Method", "POST")
+        .putHeader("Access-Control-Request-Headers", "X-Soma-Tenant, Content-Type").send());
+    return new TestServer.Resp(response.statusCode(), null, response.bodyAsString(), response.headers());
+  }
+}
