@@ -29,11 +29,11 @@ import org.somafractal.memory.core.Tombstones;
  */
 public final class FastCore {
   /**
-   * System property enabling the int8 pre-scan ({@code true}/{@code false}). By default it is on with the Panama
-   * kernels, where at identical results it reads a quarter of the bytes and measured about 2.5 times faster, and off
-   * with the scalar kernels, whose int8 loop does not vectorise and measured slower than their float loop.
+   * System property enabling the 4-bit pre-scan ({@code true}/{@code false}). By default it is on with the Panama
+   * kernels, where at identical results it reads an eighth of the bytes (see docs/benchmarks.md), and off with the
+   * scalar kernels, whose integer loop does not vectorise.
    */
-  public static final String INT8_PROPERTY = "soma.fastcore.int8";
+  public static final String QUANTIZED_PROPERTY = "soma.fastcore.quantized";
 
   private static final char TOMBSTONE_SEPARATOR = '\u0000';
 
@@ -52,11 +52,11 @@ public final class FastCore {
    * @param tombstoneRetentionMs how long deletes are remembered to reject reordered older upserts
    */
   public FastCore(int dimension, long tombstoneRetentionMs) {
-    this(dimension, tombstoneRetentionMs, Kernels.best(), int8ByDefault(Kernels.best()), System::currentTimeMillis);
+    this(dimension, tombstoneRetentionMs, Kernels.best(), quantizedByDefault(Kernels.best()), System::currentTimeMillis);
   }
 
-  private static boolean int8ByDefault(VectorKernels kernels) {
-    String configured = System.getProperty(INT8_PROPERTY);
+  private static boolean quantizedByDefault(VectorKernels kernels) {
+    String configured = System.getProperty(QUANTIZED_PROPERTY);
     return configured == null ? kernels != ScalarKernels.INSTANCE : Boolean.parseBoolean(configured);
   }
 
@@ -121,18 +121,18 @@ public final class FastCore {
     return slab == null ? 0 : slab.live;
   }
 
-  /** The kernels in use, e.g. {@code panama-256} or {@code scalar}, with {@code +int8} when the int8 pre-scan is on. */
+  /** The kernels in use, e.g. {@code panama-256} or {@code scalar}, with {@code +4bit} when the 4-bit pre-scan is on. */
   public String kernelName() {
-    return quantized ? kernels.name() + "+int8" : kernels.name();
+    return quantized ? kernels.name() + "+4bit" : kernels.name();
   }
 
   /** Estimated heap bytes of the per-slot arrays per stored vector of {@code tenant}, counting unused capacity. */
   long heapBytesPerVector(String tenant) {
     Slab slab = slabs.get(tenant);
-    return slab == null || slab.live == 0 ? 0 : slab.bytesPerSlot() * slab.capacity / slab.live;
+    return slab == null || slab.live == 0 ? 0 : slab.arrayBytes() / slab.live;
   }
 
-  /** How many candidates the last search rescored in float (0 without the int8 pre-scan); for benchmarks. */
+  /** How many candidates the last search rescored in float (0 without the 4-bit pre-scan); for benchmarks. */
   int lastRescored() {
     return quantized ? searcher.lastRescored : 0;
   }
@@ -178,7 +178,7 @@ public final class FastCore {
   }
 
   private void removeSlot(String tenant, Slab slab, String id) {
-    slab.remove(id);
+    slab.remove(id, true);
     if (slab.live == 0) {
       slabs.remove(tenant);
     }

@@ -16,7 +16,7 @@ import org.somafractal.memory.core.MemoryType;
 /**
  * Single-threaded latency and recall of {@link FastCore} on clustered synthetic unit vectors (1000 centroids, each
  * point the centroid plus N(0, 0.05²) per component, normalised; seeded), for every kernel and with and without the
- * int8 pre-scan. Recall@k is measured against a double-precision brute force on a sample of the queries. Prints one
+ * 4-bit pre-scan. Recall@k is measured against a double-precision brute force on a sample of the queries. Prints one
  * JSON object per line.
  *
  * <p>Arguments: {@code --n 100000 --dim 384 --queries 200 --k 10 --seed 42}. Run with
@@ -66,15 +66,15 @@ public final class FastCoreBench {
     }
     kernels.add(ScalarKernels.INSTANCE);
     for (VectorKernels kernel : kernels) {
-      for (boolean int8 : new boolean[] {false, true}) {
-        run(kernel, int8, dim, data, qs, k, truth);
+      for (boolean quantized : new boolean[] {false, true}) {
+        run(kernel, quantized, dim, data, qs, k, truth);
       }
     }
   }
 
-  private static void run(VectorKernels kernel, boolean int8, int dim, List<Memory> data, float[][] qs, int k,
+  private static void run(VectorKernels kernel, boolean quantized, int dim, List<Memory> data, float[][] qs, int k,
       List<Set<String>> truth) {
-    FastCore core = new FastCore(dim, 60_000, kernel, int8, System::currentTimeMillis);
+    FastCore core = new FastCore(dim, 60_000, kernel, quantized, System::currentTimeMillis);
     long t0 = System.nanoTime();
     core.apply(IndexBatch.upserts(data));
     double insertMs = (System.nanoTime() - t0) / 1e6;

@@ -1,21 +1,43 @@
 package org.somafractal.memory.vector.fastcore;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Kernels on the incubating Vector API with the platform's preferred species and fused multiply-add. Four
- * accumulators per row hide the FMA latency (one accumulator would serialise every step of a row on it). Loaded
- * reflectively by {@link Kernels}, so this class is never touched when {@code jdk.incubator.vector} is absent.
+ * accumulators per row hide the FMA latency (one accumulator would serialise every step of a row on it). The 4-bit
+ * kernel stays in 16-bit integer lanes (at most 256 bits wide, one group of 16 shorts per vector): one shift and one
+ * mask expose 16 codes, a 16-bit multiply-add takes them, and the lanes are widened to 32 bits only every 32
+ * products, so no lane ever converts to float. Loaded reflectively by {@link Kernels}, so this class is never touched
+ * when {@code jdk.incubator.vector} is absent.
  */
 final class PanamaKernels implements VectorKernels {
   private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = FLOATS.length();
-  private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8));
   private static final int STEP = 4 * LANES;
+  /** Lane {@code i} to {@code i ^ (LANES >> (s + 1))}: the steps of a fixed-order tree sum of a vector's lanes. */
+  @SuppressWarnings("unchecked")
+  private static final VectorShuffle<Float>[] FOLDS = new VectorShuffle[Integer.numberOfTrailingZeros(LANES)];
+
+  static {
+    for (int s = 0; s < FOLDS.length; s++) {
+      int distance = LANES >> (s + 1);
+      FOLDS[s] = VectorShuffle.fromOp(FLOATS, i -> i ^ distance);
+    }
+  }
+  private static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class,
+      VectorShape.forBitSize(Math.min(256, ShortVector.SPECIES_PREFERRED.vectorBitSize())));
+  private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SHORTS.vectorShape());
+  private static final int SHORT_LANES = SHORTS.length();
+  /** Vectors per group of 16 shorts. */
+  private static final int PER_GROUP = 16 / SHORT_LANES;
+  /** Groups whose products one 16-bit lane can sum: 4 * PER_GROUP products per group, 32 at most. */
+  private static final int FLUSH_GROUPS = 32 / (4 * PER_GROUP);
 
   @Override
   public String name() {
@@ -41,43 +63,51 @@ final class PanamaKernels implements VectorKernels {
     for (int bound = len - len % LANES; i < bound; i += LANES) {
       acc0 = FloatVector.fromArray(FLOATS, a, aOffset + i).fma(FloatVector.fromArray(FLOATS, b, i), acc0);
     }
-    float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    float sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
     for (; i < len; i++) {
       sum = Math.fma(a[aOffset + i], b[i], sum);
     }
     return sum;
+  }
+
+  /**
+   * The sum of the lanes in a fixed tree order. {@code reduceLanes(ADD)} may sum floats in another order when
+   * interpreted than when compiled, and a row must score the same in the scan and in the rescoring.
+   */
+  private static float sumLanes(FloatVector v) {
+    for (VectorShuffle<Float> fold : FOLDS) {
+      v = v.add(v.rearrange(fold));
+    }
+    return v.lane(0);
   }
 
   @Override
-  public void dotByteRows(byte[] codes, int firstRow, int rows, int dim, float[] query, float[] out) {
+  public void nibbleDotRows(short[] codes, int firstRow, int rows, int groups, short[] query, int[] out) {
+    int stride = groups * 16;
     for (int r = 0; r < rows; r++) {
-      out[r] = dotBytes(codes, (firstRow + r) * dim, query, dim);
+      out[r] = nibbleDot(codes, (firstRow + r) * stride, groups, query);
     }
   }
 
-  private static float dotBytes(byte[] a, int aOffset, float[] b, int len) {
-    FloatVector acc0 = FloatVector.zero(FLOATS);
-    FloatVector acc1 = FloatVector.zero(FLOATS);
-    FloatVector acc2 = FloatVector.zero(FLOATS);
-    FloatVector acc3 = FloatVector.zero(FLOATS);
-    int i = 0;
-    for (int bound = len - len % STEP; i < bound; i += STEP) {
-      acc0 = widen(a, aOffset + i).fma(FloatVector.fromArray(FLOATS, b, i), acc0);
-      acc1 = widen(a, aOffset + i + LANES).fma(FloatVector.fromArray(FLOATS, b, i + LANES), acc1);
-      acc2 = widen(a, aOffset + i + 2 * LANES).fma(FloatVector.fromArray(FLOATS, b, i + 2 * LANES), acc2);
-      acc3 = widen(a, aOffset + i + 3 * LANES).fma(FloatVector.fromArray(FLOATS, b, i + 3 * LANES), acc3);
+  private static int nibbleDot(short[] codes, int offset, int groups, short[] query) {
+    IntVector total = IntVector.zero(INTS);
+    int g = 0;
+    while (g < groups) {
+      ShortVector acc = ShortVector.zero(SHORTS);
+      for (int end = Math.min(groups, g + FLUSH_GROUPS); g < end; g++) {
+        for (int p = 0; p < PER_GROUP; p++) {
+          int lane = p * SHORT_LANES;
+          int q = g * 64 + lane;
+          ShortVector c = ShortVector.fromArray(SHORTS, codes, offset + g * 16 + lane);
+          acc = acc.add(c.and((short) 15).mul(ShortVector.fromArray(SHORTS, query, q)))
+              .add(c.lanewise(VectorOperators.LSHR, 4).and((short) 15).mul(ShortVector.fromArray(SHORTS, query, q + 16)))
+              .add(c.lanewise(VectorOperators.LSHR, 8).and((short) 15).mul(ShortVector.fromArray(SHORTS, query, q + 32)))
+              .add(c.lanewise(VectorOperators.LSHR, 12).mul(ShortVector.fromArray(SHORTS, query, q + 48)));
+        }
+      }
+      total = total.add(acc.convertShape(VectorOperators.S2I, INTS, 0))
+          .add(acc.convertShape(VectorOperators.S2I, INTS, 1));
     }
-    for (int bound = len - len % LANES; i < bound; i += LANES) {
-      acc0 = widen(a, aOffset + i).fma(FloatVector.fromArray(FLOATS, b, i), acc0);
-    }
-    float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
-    for (; i < len; i++) {
-      sum = Math.fma(a[aOffset + i], b[i], sum);
-    }
-    return sum;
-  }
-
-  private static FloatVector widen(byte[] a, int offset) {
-    return (FloatVector) ByteVector.fromArray(BYTES, a, offset).convertShape(VectorOperators.B2F, FLOATS, 0);
+    return total.reduceLanes(VectorOperators.ADD);
   }
 }

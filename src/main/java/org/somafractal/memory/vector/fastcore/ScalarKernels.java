@@ -35,24 +35,21 @@ final class ScalarKernels implements VectorKernels {
   }
 
   @Override
-  public void dotByteRows(byte[] codes, int firstRow, int rows, int dim, float[] query, float[] out) {
+  public void nibbleDotRows(short[] codes, int firstRow, int rows, int groups, short[] query, int[] out) {
+    int stride = groups * 16;
     for (int r = 0; r < rows; r++) {
-      int off = (firstRow + r) * dim;
-      float s0 = 0;
-      float s1 = 0;
-      float s2 = 0;
-      float s3 = 0;
-      int i = 0;
-      for (int bound = dim & ~3; i < bound; i += 4) {
-        s0 += codes[off + i] * query[i];
-        s1 += codes[off + i + 1] * query[i + 1];
-        s2 += codes[off + i + 2] * query[i + 2];
-        s3 += codes[off + i + 3] * query[i + 3];
+      int base = (firstRow + r) * stride;
+      int sum = 0;
+      for (int g = 0; g < groups; g++) {
+        int q = g * 64;
+        int c = base + g * 16;
+        for (int j = 0; j < 16; j++) {
+          int code = codes[c + j] & 0xFFFF;
+          sum += (code & 15) * query[q + j] + ((code >>> 4) & 15) * query[q + 16 + j]
+              + ((code >>> 8) & 15) * query[q + 32 + j] + (code >>> 12) * query[q + 48 + j];
+        }
       }
-      for (; i < dim; i++) {
-        s0 += codes[off + i] * query[i];
-      }
-      out[r] = (s0 + s1) + (s2 + s3);
+      out[r] = sum;
     }
   }
 }

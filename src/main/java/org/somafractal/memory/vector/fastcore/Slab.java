@@ -7,52 +7,72 @@ import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.core.MemoryType;
 
 /**
- * One tenant's vectors in a single contiguous {@code float[]} (row {@code slot} at {@code slot * dim}) with parallel
- * primitive arrays per slot, so that a scan walks memory linearly and evaluates filters without touching any object
- * but the slot's sorted metadata terms. When quantised it also keeps an int8 copy of each row with its scale and the
- * exact L2 norm of its quantisation error, which bounds how far an int8 score can be from the float one.
+ * One tenant's vectors in chunks of contiguous float rows (slot {@code s} is row {@code s & (CHUNK_ROWS - 1)} of
+ * chunk {@code s >>> CHUNK_SHIFT}) with parallel primitive arrays per slot, so that a scan walks memory linearly and
+ * evaluates filters without touching any object but the slot's sorted metadata terms. Chunks are never copied when
+ * the slab grows (only the first one, while it is the only one, doubles from a small size), so a large tenant holds at
+ * most one partly used chunk of spare rows and never two copies of its vectors at once.
  *
- * <p>Freed slots go on a free list and are reused by inserts; the arrays double when full and are compacted into
- * smaller ones when fewer than a quarter of the slots are live. Slot numbers change on compaction.
+ * <p>When quantised it also keeps a 4-bit code of each row: component {@code x} becomes {@code u} in {@code 0..15}
+ * with {@code x ≈ scale * (u - 7.5)}, packed four to a {@code short} in groups of 64 components (nibble {@code k} of
+ * short {@code j} of group {@code g} is component {@code 64g + 16k + j}), so that a vector kernel extracts 16
+ * components with one shift and one mask. Each row keeps the exact L2 norm of its quantisation error and of its
+ * decoded code, which bound how far a code's score can be from the float one (see {@link SlabSearch}). The scale of
+ * each row is chosen among a few clipping levels to minimise that error.
  *
- * <p>Not thread-safe: owned by one {@link FastCore}.
+ * <p>Freed slots go on a free list and are reused by inserts; the slab is compacted into a smaller one when fewer
+ * than a quarter of its slots are live. Slot numbers change on compaction ({@link #generation} counts them).
+ *
+ * <p>Not thread-safe: owned by one {@link FastCore}. Another thread may read rows it was handed (see
+ * {@link AnnIndex}): rows are written before they are handed over, and chunks are never moved but by a compaction.
  */
 final class Slab {
-  static final int INITIAL_CAPACITY = 1024;
+  static final int CHUNK_SHIFT = 12;
+  static final int CHUNK_ROWS = 1 << CHUNK_SHIFT;
+  static final int CHUNK_MASK = CHUNK_ROWS - 1;
+  /** Components per nibble group; a row's code is {@code groups * 16} shorts. */
+  static final int GROUP = 64;
+  static final int MIN_ROWS = 16;
+  /** Slabs up to this many rows are never compacted. */
+  private static final int COMPACT_FLOOR = 1024;
   private static final MemoryType[] TYPES = MemoryType.values();
+  /** Clipping levels tried for a row's 4-bit scale, as fractions of its largest component. */
+  private static final float[] CLIPS = {1.0f, 0.9f, 0.8f, 0.7f, 0.6f, 0.5f};
 
   final int dim;
-  private final boolean quantized;
-  /**
-   * Times a row's scale, bounds the float rounding of both the int8 and the float dot products of that row: each
-   * sums {@code dim} products, so each is off by at most {@code dim * 2^-24 * |q| * |x|}, and {@code |x|} is at most
-   * {@code 127 * scale * sqrt(dim)}. Doubled for the few operations around the sums.
-   */
-  private final double roundingSlack;
+  /** Nibble groups per row. */
+  final int groups;
+  final boolean quantized;
   private final Map<String, Integer> slotById = new HashMap<>();
 
+  /** Rows allocated in chunks. */
   int capacity;
   /** Slots {@code [0, highWater)} have been used; scans stop there. */
   int highWater;
   int live;
-  float[] vectors;
+  /** Incremented by every compaction, which renumbers slots. */
+  int generation;
+  float[][] vectors = new float[0][];
+  short[][] codes = new short[0][];
   long[] seqs;
   long[] createdAt;
   byte[] types;
   boolean[] alive;
   String[] ids;
   String[][] terms;
-  byte[] codes;
+  /** Per slot: the 4-bit scale, the L2 norm of {@code x - decoded}, and the L2 norm of the decoded row. */
   float[] scales;
   float[] errors;
+  float[] decodedNorms;
   private int[] free = new int[16];
   private int freeCount;
 
   Slab(int dim, boolean quantized) {
     this.dim = dim;
     this.quantized = quantized;
-    this.roundingSlack = 4.0 * dim * 0x1p-24 * 127 * Math.sqrt(dim);
-    allocate(INITIAL_CAPACITY);
+    this.groups = (dim + GROUP - 1) / GROUP;
+    allocateSlots(MIN_ROWS);
+    addRows(MIN_ROWS);
   }
 
   /** The slot holding {@code id}, or -1. */
@@ -65,8 +85,18 @@ final class Slab {
     return TYPES[types[slot]];
   }
 
-  /** Stores {@code memory}, whose vector has {@link #dim} components, in its slot or a new one. */
-  void put(Memory memory, String[] metadataTerms) {
+  /** The chunk holding {@code slot}'s row; the row starts at {@link #offset}. */
+  float[] chunk(int slot) {
+    return vectors[slot >>> CHUNK_SHIFT];
+  }
+
+  /** Where {@code slot}'s row starts in its {@link #chunk}. */
+  int offset(int slot) {
+    return (slot & CHUNK_MASK) * dim;
+  }
+
+  /** Stores {@code memory}, whose vector has {@link #dim} components, in its slot or a new one; returns the slot. */
+  int put(Memory memory, String[] metadataTerms) {
     int slot = slotOf(memory.id());
     if (slot < 0) {
       slot = allocateSlot();
@@ -75,7 +105,7 @@ final class Slab {
       ids[slot] = memory.id();
       live++;
     }
-    System.arraycopy(memory.vector(), 0, vectors, slot * dim, dim);
+    System.arraycopy(memory.vector(), 0, chunk(slot), offset(slot), dim);
     seqs[slot] = memory.seq();
     createdAt[slot] = memory.createdAt();
     types[slot] = (byte) memory.type().ordinal();
@@ -83,13 +113,17 @@ final class Slab {
     if (quantized) {
       quantize(slot);
     }
+    return slot;
   }
 
-  /** Frees the slot of {@code id} if it has one; compacts when the slab has become mostly empty. */
-  void remove(String id) {
+  /**
+   * Frees the slot of {@code id} if it has one and returns it (-1 otherwise); compacts when the slab has become
+   * mostly empty, unless {@code mayCompact} is false.
+   */
+  int remove(String id, boolean mayCompact) {
     Integer slot = slotById.remove(id);
     if (slot == null) {
-      return;
+      return -1;
     }
     alive[slot] = false;
     ids[slot] = null;
@@ -99,15 +133,17 @@ final class Slab {
       free = Arrays.copyOf(free, free.length * 2);
     }
     free[freeCount++] = slot;
-    if (capacity > INITIAL_CAPACITY && live < capacity / 4) {
+    if (mayCompact && capacity > COMPACT_FLOOR && live < capacity / 4) {
       compact();
     }
+    return slot;
   }
 
-  /** Heap bytes held by the per-slot arrays, per slot of capacity (an estimate that ignores ids and terms). */
-  long bytesPerSlot() {
-    long perSlot = 4L * dim + 8 + 8 + 1 + 1 + 4 + 4;
-    return quantized ? perSlot + dim + 4 + 4 : perSlot;
+  /** Heap bytes of the per-row arrays (vectors, codes and per-slot fields), counting unused capacity. */
+  long arrayBytes() {
+    long perSlot = 8 + 8 + 1 + 1 + 4 + 4 + (quantized ? 12 : 0);
+    long perRow = 4L * dim + (quantized ? 2L * groups * 16 : 0);
+    return perSlot * seqs.length + perRow * capacity;
   }
 
   private int allocateSlot() {
@@ -115,85 +151,136 @@ final class Slab {
       return free[--freeCount];
     }
     if (highWater == capacity) {
-      if ((long) capacity * 2 * dim > Integer.MAX_VALUE - 16) {
-        throw new IllegalStateException("tenant slab is full: " + capacity + " vectors of dimension " + dim);
-      }
-      resize(capacity * 2);
+      addRows(capacity < CHUNK_ROWS ? capacity : CHUNK_ROWS);
+    }
+    if (highWater == seqs.length) {
+      allocateSlots(Math.max(capacity, seqs.length + (seqs.length >> 1)));
     }
     return highWater++;
   }
 
+  /** Grows the row storage by {@code rows}: doubles the first chunk while it is the only one, else adds a chunk. */
+  private void addRows(int rows) {
+    int target = capacity + rows;
+    if (target <= CHUNK_ROWS) {
+      vectors = new float[][] {vectors.length == 0 ? new float[target * dim] : Arrays.copyOf(vectors[0], target * dim)};
+      if (quantized) {
+        int shorts = target * groups * 16;
+        codes = new short[][] {codes.length == 0 ? new short[shorts] : Arrays.copyOf(codes[0], shorts)};
+      }
+    } else {
+      int chunks = target >>> CHUNK_SHIFT;
+      vectors = Arrays.copyOf(vectors, chunks);
+      vectors[chunks - 1] = new float[CHUNK_ROWS * dim];
+      if (quantized) {
+        codes = Arrays.copyOf(codes, chunks);
+        codes[chunks - 1] = new short[CHUNK_ROWS * groups * 16];
+      }
+    }
+    capacity = target;
+  }
+
+  private void allocateSlots(int slots) {
+    seqs = seqs == null ? new long[slots] : Arrays.copyOf(seqs, slots);
+    createdAt = createdAt == null ? new long[slots] : Arrays.copyOf(createdAt, slots);
+    types = types == null ? new byte[slots] : Arrays.copyOf(types, slots);
+    alive = alive == null ? new boolean[slots] : Arrays.copyOf(alive, slots);
+    ids = ids == null ? new String[slots] : Arrays.copyOf(ids, slots);
+    terms = terms == null ? new String[slots][] : Arrays.copyOf(terms, slots);
+    if (quantized) {
+      scales = scales == null ? new float[slots] : Arrays.copyOf(scales, slots);
+      errors = errors == null ? new float[slots] : Arrays.copyOf(errors, slots);
+      decodedNorms = decodedNorms == null ? new float[slots] : Arrays.copyOf(decodedNorms, slots);
+    }
+  }
+
   private void quantize(int slot) {
-    int off = slot * dim;
+    float[] rows = chunk(slot);
+    int off = offset(slot);
     float max = 0;
     for (int i = 0; i < dim; i++) {
-      max = Math.max(max, Math.abs(vectors[off + i]));
+      max = Math.max(max, Math.abs(rows[off + i]));
     }
-    float scale = max / 127f;
-    double err = 0;
+    float bestScale = 0;
+    double bestError = Double.POSITIVE_INFINITY;
+    for (float clip : CLIPS) {
+      float scale = max * clip / 7.5f;
+      double error = 0;
+      for (int i = 0; i < dim; i++) {
+        double d = (double) rows[off + i] - decode(rows[off + i], scale);
+        error += d * d;
+      }
+      if (error < bestError) {
+        bestError = error;
+        bestScale = scale;
+      }
+    }
+    short[] out = codes[slot >>> CHUNK_SHIFT];
+    int codeOff = (slot & CHUNK_MASK) * groups * 16;
+    Arrays.fill(out, codeOff, codeOff + groups * 16, (short) 0);
+    double error = 0;
+    double decodedNorm = 0;
     for (int i = 0; i < dim; i++) {
-      float v = vectors[off + i];
-      int q = scale == 0 ? 0 : Math.round(v / scale);
-      q = Math.max(-127, Math.min(127, q));
-      codes[off + i] = (byte) q;
-      double d = (double) v - (double) scale * q;
-      err += d * d;
+      float x = rows[off + i];
+      int u = code(x, bestScale);
+      out[codeOff + (i / GROUP) * 16 + (i % 16)] |= (short) (u << (4 * ((i % GROUP) / 16)));
+      double decoded = (double) bestScale * (u - 7.5);
+      error += (x - decoded) * (x - decoded);
+      decodedNorm += decoded * decoded;
     }
-    scales[slot] = scale;
-    errors[slot] = Math.nextUp((float) (Math.sqrt(err) + scale * roundingSlack));
+    scales[slot] = bestScale;
+    errors[slot] = Math.nextUp((float) Math.sqrt(error));
+    decodedNorms[slot] = Math.nextUp((float) Math.sqrt(decodedNorm));
   }
 
-  private void allocate(int cap) {
-    capacity = cap;
-    vectors = new float[cap * dim];
-    seqs = new long[cap];
-    createdAt = new long[cap];
-    types = new byte[cap];
-    alive = new boolean[cap];
-    ids = new String[cap];
-    terms = new String[cap][];
-    if (quantized) {
-      codes = new byte[cap * dim];
-      scales = new float[cap];
-      errors = new float[cap];
+  private static int code(float x, float scale) {
+    if (scale == 0) {
+      return 8;
     }
+    return Math.max(0, Math.min(15, (int) Math.floor(x / scale) + 8));
   }
 
-  private void resize(int cap) {
-    capacity = cap;
-    vectors = Arrays.copyOf(vectors, cap * dim);
-    seqs = Arrays.copyOf(seqs, cap);
-    createdAt = Arrays.copyOf(createdAt, cap);
-    types = Arrays.copyOf(types, cap);
-    alive = Arrays.copyOf(alive, cap);
-    ids = Arrays.copyOf(ids, cap);
-    terms = Arrays.copyOf(terms, cap);
-    if (quantized) {
-      codes = Arrays.copyOf(codes, cap * dim);
-      scales = Arrays.copyOf(scales, cap);
-      errors = Arrays.copyOf(errors, cap);
-    }
+  private static double decode(float x, float scale) {
+    return (double) scale * (code(x, scale) - 7.5);
   }
 
   private void compact() {
-    float[] oldVectors = vectors;
+    float[][] oldVectors = vectors;
+    short[][] oldCodes = codes;
     long[] oldSeqs = seqs;
     long[] oldCreated = createdAt;
     byte[] oldTypes = types;
     boolean[] oldAlive = alive;
     String[] oldIds = ids;
     String[][] oldTerms = terms;
-    byte[] oldCodes = codes;
     float[] oldScales = scales;
     float[] oldErrors = errors;
+    float[] oldNorms = decodedNorms;
     int oldHighWater = highWater;
-    allocate(Math.max(INITIAL_CAPACITY, Integer.highestOneBit(Math.max(1, live)) << 1));
+    int rows = Math.max(MIN_ROWS, Integer.highestOneBit(Math.max(1, live)) << 1);
+    vectors = new float[0][];
+    codes = new short[0][];
+    capacity = 0;
+    seqs = null;
+    createdAt = null;
+    types = null;
+    alive = null;
+    ids = null;
+    terms = null;
+    scales = null;
+    errors = null;
+    decodedNorms = null;
+    allocateSlots(rows);
+    while (capacity < rows) {
+      addRows(capacity == 0 ? Math.min(rows, CHUNK_ROWS) : capacity < CHUNK_ROWS ? capacity : CHUNK_ROWS);
+    }
+    int codeRow = groups * 16;
     int to = 0;
     for (int from = 0; from < oldHighWater; from++) {
       if (!oldAlive[from]) {
         continue;
       }
-      System.arraycopy(oldVectors, from * dim, vectors, to * dim, dim);
+      System.arraycopy(oldVectors[from >>> CHUNK_SHIFT], (from & CHUNK_MASK) * dim, chunk(to), offset(to), dim);
       seqs[to] = oldSeqs[from];
       createdAt[to] = oldCreated[from];
       types[to] = oldTypes[from];
@@ -201,15 +288,18 @@ final class Slab {
       ids[to] = oldIds[from];
       terms[to] = oldTerms[from];
       if (quantized) {
-        System.arraycopy(oldCodes, from * dim, codes, to * dim, dim);
+        System.arraycopy(oldCodes[from >>> CHUNK_SHIFT], (from & CHUNK_MASK) * codeRow,
+            codes[to >>> CHUNK_SHIFT], (to & CHUNK_MASK) * codeRow, codeRow);
         scales[to] = oldScales[from];
         errors[to] = oldErrors[from];
+        decodedNorms[to] = oldNorms[from];
       }
       slotById.put(ids[to], to);
       to++;
     }
     highWater = to;
     freeCount = 0;
+    generation++;
     if (free.length > 1024) {
       free = new int[16];
     }

@@ -11,25 +11,35 @@ import org.somafractal.memory.core.MemoryFilter;
  * current top-k. Scores are computed a block of rows at a time into a reused buffer, so apart from the result list a
  * search allocates nothing.
  *
- * <p>On a quantised slab the scan reads the int8 codes (a quarter of the bytes) and keeps every slot whose upper
- * bound {@code approx + |q| * err} could still reach the k-th best lower bound seen so far; only those are rescored
- * with the float kernel. Since the bound covers both the quantisation error and float rounding, the result is the
- * same as a float scan's, not an approximation of it.
+ * <p>On a quantised slab the scan reads the 4-bit codes (an eighth of the bytes), against the query rounded to
+ * integers {@code q ≈ qScale * Q} with {@code |Q| ≤ 63}, in exact integer arithmetic. For a row with code
+ * {@code x̂ = scale * (u - 7.5)} the estimate {@code Q·x̂ * qScale} is within
+ * {@code |q| * |x - x̂| + |q - qScale * Q| * |x̂|} (plus float rounding) of {@code q·x}, by Cauchy-Schwarz; both norms
+ * are known exactly per row and per query. The scan keeps every matching slot whose upper bound reaches the k-th
+ * best lower bound seen so far, then rescores them in float, best upper bound first, and stops as soon as an upper
+ * bound falls below the k-th best float score. The result is therefore the float scan's, not an approximation of it.
  *
  * <p>Not thread-safe: owned by one {@link FastCore}.
  */
 final class SlabSearch {
   private static final int BLOCK = 128;
+  private static final float HALF_RANGE = 7.5f;
 
   private final VectorKernels kernels;
   private final float[] blockScores = new float[BLOCK];
+  private final int[] blockSums = new int[BLOCK];
   private final TopK top = new TopK();
   private final TopK lowerBounds = new TopK();
   private int[] resultSlots = new int[16];
   private float[] resultScores = new float[16];
-  private int[] candidates = new int[1024];
-  private float[] candidateUpper = new float[1024];
+  /** Candidates as {@link TopK#encode}(upper bound, slot), so that sorting orders them by upper bound. */
+  private long[] candidates = new long[1024];
   private int candidateCount;
+  private short[] queryCodes = new short[0];
+  private float queryScale;
+  private int querySum;
+  private float queryNorm;
+  private float queryError;
   /** How many slots the last quantised search rescored in float; for benchmarks. */
   int lastRescored;
 
@@ -43,7 +53,7 @@ final class SlabSearch {
       return List.of();
     }
     top.reset(bound);
-    if (slab.codes != null) {
+    if (slab.quantized) {
       scanQuantized(slab, query, filter);
     } else {
       scanFloat(slab, query, filter);
@@ -56,7 +66,7 @@ final class SlabSearch {
     float floor = Float.NEGATIVE_INFINITY;
     for (int start = 0; start < slab.highWater; start += BLOCK) {
       int rows = Math.min(BLOCK, slab.highWater - start);
-      kernels.dotRows(slab.vectors, start, rows, slab.dim, query, blockScores);
+      kernels.dotRows(slab.chunk(start), start & Slab.CHUNK_MASK, rows, slab.dim, query, blockScores);
       for (int r = 0; r < rows; r++) {
         float score = blockScores[r];
         if (score < floor) {
@@ -77,56 +87,101 @@ final class SlabSearch {
 
   private void scanQuantized(Slab slab, float[] query, MemoryFilter filter) {
     boolean everything = filter.isEmpty();
-    float queryNorm = norm(query);
+    quantizeQuery(query, slab.dim, slab.groups);
+    // Float rounding of the estimate, the bounds and the float kernel, relative to |q| * |x|, with room to spare.
+    float rounding = (float) (2.0 * (slab.dim + 16) * 0x1p-24 * (queryNorm + queryError));
+    float errorWeight = Math.nextUp(queryNorm + rounding);
+    float normWeight = Math.nextUp(queryError + rounding);
+    float offset = HALF_RANGE * querySum;
     lowerBounds.reset(top.boundK());
     candidateCount = 0;
     float tau = Float.NEGATIVE_INFINITY;
     for (int start = 0; start < slab.highWater; start += BLOCK) {
       int rows = Math.min(BLOCK, slab.highWater - start);
-      kernels.dotByteRows(slab.codes, start, rows, slab.dim, query, blockScores);
+      kernels.nibbleDotRows(slab.codes[start >>> Slab.CHUNK_SHIFT], start & Slab.CHUNK_MASK, rows, slab.groups,
+          queryCodes, blockSums);
       for (int r = 0; r < rows; r++) {
         int slot = start + r;
-        float approx = blockScores[r] * slab.scales[slot];
-        float slack = queryNorm * slab.errors[slot];
-        float upper = approx + slack;
+        float estimate = slab.scales[slot] * queryScale * (blockSums[r] - offset);
+        float slack = errorWeight * slab.errors[slot] + normWeight * slab.decodedNorms[slot];
+        float upper = estimate + slack;
         if (upper < tau || !slab.alive[slot]
             || !(everything || filter.matches(slab.type(slot), slab.createdAt[slot], slab.terms[slot]))) {
           continue;
         }
-        lowerBounds.offer(approx - slack, slot);
+        lowerBounds.offer(estimate - slack, slot);
         if (lowerBounds.full()) {
           tau = lowerBounds.floor();
         }
         addCandidate(slot, upper, tau);
       }
     }
+    rescore(slab, query, tau);
+  }
+
+  /** Rescores the candidates that can still reach {@code tau} in float, best upper bound first. */
+  private void rescore(Slab slab, float[] query, float tau) {
+    int kept = keep(tau);
+    Arrays.sort(candidates, 0, kept);
     lastRescored = 0;
-    for (int i = 0; i < candidateCount; i++) {
-      if (candidateUpper[i] >= tau) {
-        lastRescored++;
-        int slot = candidates[i];
-        top.offer(kernels.dot(slab.vectors, slot * slab.dim, query, slab.dim), slot);
+    for (int i = kept - 1; i >= 0; i--) {
+      float upper = TopK.decodeScore(candidates[i]);
+      if (top.full() && upper < top.floor()) {
+        break;
       }
+      int slot = TopK.decodeSlot(candidates[i]);
+      lastRescored++;
+      top.offer(kernels.dot(slab.chunk(slot), slab.offset(slot), query, slab.dim), slot);
     }
   }
 
   private void addCandidate(int slot, float upper, float tau) {
     if (candidateCount == candidates.length) {
-      int kept = 0;
-      for (int i = 0; i < candidateCount; i++) {
-        if (candidateUpper[i] >= tau) {
-          candidates[kept] = candidates[i];
-          candidateUpper[kept++] = candidateUpper[i];
-        }
-      }
-      candidateCount = kept;
+      int kept = keep(tau);
       if (kept > candidates.length / 2) {
         candidates = Arrays.copyOf(candidates, candidates.length * 2);
-        candidateUpper = Arrays.copyOf(candidateUpper, candidates.length);
       }
     }
-    candidates[candidateCount] = slot;
-    candidateUpper[candidateCount++] = upper;
+    candidates[candidateCount++] = TopK.encode(upper, slot);
+  }
+
+  /** Drops the candidates whose upper bound is under {@code tau}; returns how many remain. */
+  private int keep(float tau) {
+    int kept = 0;
+    for (int i = 0; i < candidateCount; i++) {
+      if (TopK.decodeScore(candidates[i]) >= tau) {
+        candidates[kept++] = candidates[i];
+      }
+    }
+    candidateCount = kept;
+    return kept;
+  }
+
+  /** Rounds {@code query} to integers within ±{@code NIBBLE_QUERY_MAX} and records the norms the bounds need. */
+  private void quantizeQuery(float[] query, int dim, int groups) {
+    if (queryCodes.length != groups * Slab.GROUP) {
+      queryCodes = new short[groups * Slab.GROUP];
+    }
+    float max = 0;
+    for (int i = 0; i < dim; i++) {
+      max = Math.max(max, Math.abs(query[i]));
+    }
+    queryScale = max / VectorKernels.NIBBLE_QUERY_MAX;
+    int sum = 0;
+    double norm = 0;
+    double error = 0;
+    for (int i = 0; i < dim; i++) {
+      int q = queryScale == 0 ? 0 : Math.round(query[i] / queryScale);
+      q = Math.max(-VectorKernels.NIBBLE_QUERY_MAX, Math.min(VectorKernels.NIBBLE_QUERY_MAX, q));
+      queryCodes[i] = (short) q;
+      sum += q;
+      double e = query[i] - (double) queryScale * q;
+      error += e * e;
+      norm += (double) query[i] * query[i];
+    }
+    querySum = sum;
+    queryNorm = Math.nextUp((float) Math.sqrt(norm));
+    queryError = Math.nextUp((float) Math.sqrt(error));
   }
 
   private List<Hit> results(Slab slab) {
@@ -140,13 +195,5 @@ final class SlabSearch {
       hits.add(new Hit(slab.ids[resultSlots[i]], resultScores[i]));
     }
     return hits;
-  }
-
-  private static float norm(float[] v) {
-    double sum = 0;
-    for (float x : v) {
-      sum += (double) x * x;
-    }
-    return Math.nextUp((float) Math.sqrt(sum));
   }
 }

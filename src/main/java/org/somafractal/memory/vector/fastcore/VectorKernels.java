@@ -2,8 +2,8 @@ package org.somafractal.memory.vector.fastcore;
 
 /**
  * The arithmetic of the fast core's scans: dot products of a query against rows of a contiguous slab, in float and
- * against int8 codes. Implementations must give bit-identical results between {@link #dot} and {@link #dotRows} for
- * the same row, because the int8 path rescores candidates with {@code dot} and must agree with a float scan.
+ * against 4-bit codes. Implementations must give bit-identical results between {@link #dot} and {@link #dotRows} for
+ * the same row, because the quantised path rescores candidates with {@code dot} and must agree with a float scan.
  *
  * <p>Implementations are stateless and thread-safe.
  */
@@ -22,9 +22,14 @@ public interface VectorKernels {
     }
   }
 
+  /** The largest magnitude of a component of the integer query of {@link #nibbleDotRows}. */
+  int NIBBLE_QUERY_MAX = 63;
+
   /**
-   * {@code out[r] = sum(codes[(firstRow + r) * dim + i] * query[i])} for {@code r < rows}: the query against unscaled
-   * int8 codes, in float.
+   * {@code out[r] = sum(u(firstRow + r, i) * query[i])} for {@code r < rows}, exactly, in integers: the query against
+   * the unsigned 4-bit codes {@code u} of {@link Slab}'s layout ({@code groups * 16} shorts per row; nibble {@code k}
+   * of short {@code j} of group {@code g} is component {@code 64g + 16k + j}). {@code query} has {@code groups * 64}
+   * components, each within {@code ±NIBBLE_QUERY_MAX}, so that 32 products fit a 16-bit lane.
    */
-  void dotByteRows(byte[] codes, int firstRow, int rows, int dim, float[] query, float[] out);
+  void nibbleDotRows(short[] codes, int firstRow, int rows, int groups, short[] query, int[] out);
 }

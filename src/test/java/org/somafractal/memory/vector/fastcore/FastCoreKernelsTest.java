@@ -15,10 +15,8 @@ class FastCoreKernelsTest {
     for (int dim : new int[] {1, 7, 8, 15, 16, 33, 64, 100, 384}) {
       int rows = 7;
       float[] data = new float[(rows + 2) * dim];
-      byte[] codes = new byte[(rows + 2) * dim];
       for (int i = 0; i < data.length; i++) {
         data[i] = (float) rnd.nextGaussian();
-        codes[i] = (byte) (rnd.nextInt(255) - 127);
       }
       float[] query = new float[dim];
       for (int i = 0; i < dim; i++) {
@@ -26,21 +24,45 @@ class FastCoreKernelsTest {
       }
       float[] expected = new float[rows];
       float[] actual = new float[rows];
-      ScalarKernels.INSTANCE.dotByteRows(codes, 2, rows, dim, query, expected);
-      panama.dotByteRows(codes, 2, rows, dim, query, actual);
-      for (int r = 0; r < rows; r++) {
-        double exact = 0;
-        for (int i = 0; i < dim; i++) {
-          exact += (double) codes[(2 + r) * dim + i] * query[i];
-        }
-        assertThat((double) actual[r]).isCloseTo(exact, within(1e-3 * Math.max(1, Math.abs(exact))));
-        assertThat(actual[r]).isCloseTo(expected[r], within(1e-3f * Math.max(1, Math.abs(expected[r]))));
-      }
       ScalarKernels.INSTANCE.dotRows(data, 1, rows, dim, query, expected);
       panama.dotRows(data, 1, rows, dim, query, actual);
       for (int r = 0; r < rows; r++) {
         assertThat(actual[r]).isCloseTo(expected[r], within(1e-4f * dim));
         assertThat(panama.dot(data, (1 + r) * dim, query, dim)).isEqualTo(actual[r]);
+      }
+    }
+  }
+
+  /** The 4-bit kernels are exact integer sums, also at the extremes that come closest to overflowing a 16-bit lane. */
+  @Test
+  void nibbleKernelsAreExactOnEveryGroupCount() {
+    Random rnd = new Random(2);
+    int max = VectorKernels.NIBBLE_QUERY_MAX;
+    for (int groups : new int[] {1, 2, 3, 6, 8, 9, 12, 17, 64}) {
+      int rows = 5;
+      short[] codes = new short[(rows + 3) * groups * 16];
+      short[] query = new short[groups * 64];
+      for (int variant = 0; variant < 3; variant++) {
+        for (int i = 0; i < codes.length; i++) {
+          codes[i] = variant == 0 ? (short) rnd.nextInt(1 << 16) : (short) 0xFFFF;
+        }
+        for (int i = 0; i < query.length; i++) {
+          query[i] = (short) (variant == 0 ? rnd.nextInt(2 * max + 1) - max : variant == 1 ? max : -max);
+        }
+        int[] expected = new int[rows];
+        int[] scalar = new int[rows];
+        int[] vector = new int[rows];
+        for (int r = 0; r < rows; r++) {
+          int base = (3 + r) * groups * 16;
+          for (int i = 0; i < groups * 64; i++) {
+            int code = codes[base + (i / 64) * 16 + (i % 16)] & 0xFFFF;
+            expected[r] += ((code >>> (4 * ((i % 64) / 16))) & 15) * query[i];
+          }
+        }
+        ScalarKernels.INSTANCE.nibbleDotRows(codes, 3, rows, groups, query, scalar);
+        panama.nibbleDotRows(codes, 3, rows, groups, query, vector);
+        assertThat(scalar).as("scalar, %d groups, variant %d", groups, variant).containsExactly(expected);
+        assertThat(vector).as("panama, %d groups, variant %d", groups, variant).containsExactly(expected);
       }
     }
   }

@@ -34,17 +34,17 @@ class FastCoreTest {
   static Stream<Arguments> variants() {
     VectorKernels panama = Kernels.panamaOrNull();
     List<Arguments> out = new ArrayList<>();
-    for (boolean int8 : new boolean[] {false, true}) {
-      out.add(Arguments.of(ScalarKernels.INSTANCE, int8));
+    for (boolean quantized : new boolean[] {false, true}) {
+      out.add(Arguments.of(ScalarKernels.INSTANCE, quantized));
       if (panama != null) {
-        out.add(Arguments.of(panama, int8));
+        out.add(Arguments.of(panama, quantized));
       }
     }
     return out.stream();
   }
 
-  private FastCore core(VectorKernels kernels, boolean int8) {
-    return new FastCore(DIM, 60_000, kernels, int8, () -> now);
+  private FastCore core(VectorKernels kernels, boolean quantized) {
+    return new FastCore(DIM, 60_000, kernels, quantized, () -> now);
   }
 
   private FastCore core() {
@@ -59,10 +59,10 @@ class FastCoreTest {
 
   @ParameterizedTest
   @MethodSource("variants")
-  void exactResultsEqualBruteForceOnClusteredData(VectorKernels kernels, boolean int8) {
+  void exactResultsEqualBruteForceOnClusteredData(VectorKernels kernels, boolean quantized) {
     Random rnd = new Random(7);
     List<Memory> data = clustered(rnd, 3000, 40);
-    FastCore core = core(kernels, int8);
+    FastCore core = core(kernels, quantized);
     core.apply(IndexBatch.upserts(data));
     assertThat(core.count(T)).isEqualTo(3000);
     for (int q = 0; q < 25; q++) {
@@ -73,7 +73,7 @@ class FastCoreTest {
   }
 
   @Test
-  void int8PrescanGivesTheSameHitsAsTheFloatScan() {
+  void quantizedPrescanGivesTheSameHitsAsTheFloatScan() {
     Random rnd = new Random(11);
     List<Memory> data = clustered(rnd, 4000, 20);
     FastCore exact = core(Kernels.best(), false);
@@ -192,7 +192,7 @@ class FastCoreTest {
     List<Memory> data = clustered(rnd, 5000, 25);
     FastCore core = core();
     core.apply(IndexBatch.upserts(data));
-    assertThat(core.slab(T).capacity).isEqualTo(8192);
+    assertThat(core.slab(T).capacity).isEqualTo(2 * Slab.CHUNK_ROWS);
 
     List<Removal> removals = new ArrayList<>();
     List<Memory> kept = new ArrayList<>();
@@ -206,7 +206,8 @@ class FastCoreTest {
     core.apply(IndexBatch.removals(removals));
 
     assertThat(core.count(T)).isEqualTo(kept.size());
-    assertThat(core.slab(T).capacity).isEqualTo(1024);
+    assertThat(core.slab(T).capacity).isEqualTo(512);
+    assertThat(core.slab(T).generation).isEqualTo(2);
     assertThat(core.slab(T).highWater).isBetween(kept.size(), 512);
     for (int q = 0; q < 15; q++) {
       float[] query = data.get(rnd.nextInt(data.size())).vector();
@@ -227,7 +228,7 @@ class FastCoreTest {
 
   @ParameterizedTest
   @MethodSource("variants")
-  void filtersFillKWhenManyNonMatchingMemoriesScoreHigher(VectorKernels kernels, boolean int8) {
+  void filtersFillKWhenManyNonMatchingMemoriesScoreHigher(VectorKernels kernels, boolean quantized) {
     Random rnd = new Random(5);
     float[] query = unit(gaussian(rnd, 1));
     List<Memory> data = new ArrayList<>();
@@ -238,7 +239,7 @@ class FastCoreTest {
       data.add(new Memory("m" + i, T, null, null, matching ? MemoryType.SEMANTIC : MemoryType.EPISODIC, 1.0, meta,
           "", v, "client", matching ? 5_000 : 1_000, 0, 0, 0, i + 1));
     }
-    FastCore core = core(kernels, int8);
+    FastCore core = core(kernels, quantized);
     core.apply(IndexBatch.upserts(data));
 
     MemoryFilter byType = MemoryFilter.of(EnumSet.of(MemoryType.SEMANTIC), null, Long.MIN_VALUE, Long.MAX_VALUE);
