@@ -132,7 +132,8 @@ public final class SomaServer {
             .compose(v -> record(vertx.deployVerticle(new EmbeddingVerticle(model,
                 config.get(Settings.EMBED_BATCH), config.get(Settings.EMBED_CACHE_SIZE)), worker)))
             .compose(v -> Future.all(
-                record(vertx.deployVerticle(new VectorVerticle(storeClient, model.dimension(), TOMBSTONE_RETENTION_MS),
+                record(vertx.deployVerticle(new VectorVerticle(storeClient, model.dimension(), TOMBSTONE_RETENTION_MS,
+                    config.get(Settings.ANN_MIN_VECTORS), config.get(Settings.ANN_BUILD_THREADS)),
                     worker)),
                 record(vertx.deployVerticle(new LexicalVerticle(storeClient, TOMBSTONE_RETENTION_MS), worker)),
                 record(vertx.deployVerticle(new GraphVerticle(storeClient,

@@ -56,6 +56,11 @@ public final class Settings {
       "Directory of the SQLite database in development mode.");
   public static final ConfigKey<Integer> VECTOR_DIM = ConfigKey.integer("SOMA_VECTOR_DIM", 384, 8, 4096,
       "Embedding dimension; must equal the embedder's, checked at start. Client vectors must have it too.");
+  public static final ConfigKey<Integer> ANN_MIN_VECTORS = ConfigKey.integer("SOMA_ANN_MIN_VECTORS", 200_000, 0,
+      Integer.MAX_VALUE, "Vectors from which a tenant also gets an approximate graph (JVector, built in the background; "
+          + "searches scan exactly until it has caught up, and whenever a filter is selective); 0 = never, always exact.");
+  public static final ConfigKey<Integer> ANN_BUILD_THREADS = ConfigKey.integer("SOMA_ANN_BUILD_THREADS", 1, 1, 256,
+      "Threads that insert a tenant's existing vectors into a new graph; later inserts take one builder thread.");
   public static final ConfigKey<String> EMBEDDER = ConfigKey.oneOf("SOMA_EMBEDDER", "onnx", List.of("onnx", "hash"),
       "onnx = the bundled sentence-embedding model, in process; hash = deterministic feature hashing (tests).");
   public static final ConfigKey<String> EMBED_MODEL = ConfigKey.oneOf("SOMA_EMBED_MODEL", "all-minilm-l6-v2-q",
@@ -160,7 +165,7 @@ public final class Settings {
   public static final List<ConfigKey<?>> ALL = List.of(MODE, API_HOST, API_PORT, HTTP_INSTANCES, API_TOKEN,
       API_TOKEN_FILE, API_TOKEN_TENANT, API_TOKEN_SCOPES, TOKENS_FILE, JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWT_JWKS_URL,
       JWT_JWKS_TIMEOUT_MS, JWT_JWKS_CACHE_SECONDS, JWT_JWKS_MIN_REFRESH_SECONDS, JWT_ISSUER, JWT_AUDIENCE,
-      JWT_LEEWAY_SECONDS, JWT_TENANT_CLAIM, DATA_DIR, VECTOR_DIM, EMBEDDER, EMBED_MODEL, EMBED_CACHE_SIZE, EMBED_BATCH, TEXT_FIELDS,
+      JWT_LEEWAY_SECONDS, JWT_TENANT_CLAIM, DATA_DIR, VECTOR_DIM, ANN_MIN_VECTORS, ANN_BUILD_THREADS, EMBEDDER, EMBED_MODEL, EMBED_CACHE_SIZE, EMBED_BATCH, TEXT_FIELDS,
       MAX_REQUEST_BODY_MB, MAX_IMPORT_MB, DEFAULT_TOP_K, MAX_TOP_K, MAX_BATCH, FUSION, RRF_K, HYBRID_ALPHA,
       CANDIDATE_MULTIPLIER, IMPORTANCE_WEIGHT, DECAY_HALF_LIFE_HOURS, DECAY_FLOOR, BUS_TIMEOUT_MS, SQLITE_READ_THREADS,
       SQLITE_MAX_BATCH, POSTGRES_URL, PG_POOL_SIZE, REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_TIMEOUT_MS,

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The only owner of the fast-core slab. Deployed as a worker verticle: a scan runs on a worker thread, never on an
  * event loop, and a worker verticle instance handles one message at a time, so the single-threaded {@link FastCore}
- * needs no lock. At start it rebuilds the slab from the canonical store before it serves anything.
+ * needs no lock. At start it rebuilds the slab from the canonical store before it serves anything; the graphs of
+ * large tenants are then built on the fast core's own builder thread while searches scan exactly.
  */
 public final class VectorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(VectorVerticle.class);
@@ -23,9 +24,20 @@ public final class VectorVerticle extends VerticleBase {
   private final MemoryStore store;
   private final FastCore core;
 
-  public VectorVerticle(MemoryStore store, int dimension, long tombstoneRetentionMs) {
+  /**
+   * @param annMinVectors vectors from which a tenant also gets an approximate graph; 0 = never
+   * @param buildThreads threads that insert a tenant's existing vectors into a new graph
+   */
+  public VectorVerticle(MemoryStore store, int dimension, long tombstoneRetentionMs, int annMinVectors,
+      int buildThreads) {
     this.store = store;
-    this.core = new FastCore(dimension, tombstoneRetentionMs);
+    this.core = new FastCore(dimension, tombstoneRetentionMs, annMinVectors, buildThreads);
+  }
+
+  @Override
+  public Future<?> stop() {
+    core.close();
+    return Future.succeededFuture();
   }
 
   @Override

@@ -1,8 +1,12 @@
 package org.somafractal.memory.vector.fastcore;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.LongSupplier;
 import org.somafractal.memory.core.Hit;
 import org.somafractal.memory.core.ImportanceNormalizer;
@@ -15,10 +19,16 @@ import org.somafractal.memory.core.Removal;
 import org.somafractal.memory.core.Tombstones;
 
 /**
- * The in-process exact vector index: per tenant a {@link Slab} of unit vectors scanned in full on every search, with
+ * The in-process vector index: per tenant a {@link Slab} of unit vectors scanned in full on every search, with
  * filters evaluated during the scan, plus each tenant's {@link ImportanceNormalizer}. Exact search over contiguous
- * arrays keeps results identical to a brute-force cosine ranking at the sizes one tenant reaches, without the recall
- * loss and rebuild costs of an approximate graph.
+ * arrays keeps results identical to a brute-force cosine ranking, without the recall loss and rebuild costs of an
+ * approximate graph, up to the size where a scan becomes too slow.
+ *
+ * <p>From {@code annMinVectors} vectors on, a tenant also gets an {@link AnnIndex}: a graph built on a builder thread
+ * of its own while searches go on (exactly, until the graph has caught up). A search then uses the graph unless its
+ * filter is selective: when fewer than {@value #ANN_MIN_MATCHING} of a sample of
+ * {@value #SELECTIVITY_SAMPLE} live slots match, or when the graph returns fewer than {@code k} matches, it scans
+ * exactly, so a filter still fills {@code k}. A tenant that shrinks under half the threshold drops its graph.
  *
  * <p>Every change is guarded by its commit seq: an upsert is ignored when the index already holds that memory at an
  * equal or newer seq, or when {@link Tombstones} remember a delete at an equal or newer seq; a removal is ignored
@@ -35,6 +45,10 @@ public final class FastCore {
    */
   public static final String QUANTIZED_PROPERTY = "soma.fastcore.quantized";
 
+  /** Fraction of sampled live slots a filter must admit for a search to use the graph. */
+  static final double ANN_MIN_MATCHING = 0.1;
+  /** Slots sampled to estimate how many a filter admits. */
+  static final int SELECTIVITY_SAMPLE = 256;
   private static final char TOMBSTONE_SEPARATOR = '\u0000';
 
   private final int dimension;
@@ -44,15 +58,29 @@ public final class FastCore {
   private final Tombstones tombstones;
   private final Map<String, Slab> slabs = new HashMap<>();
   private final Map<String, ImportanceNormalizer> normalizers = new HashMap<>();
+  private final Map<String, AnnIndex> graphs = new HashMap<>();
   private final SlabSearch searcher;
+  private final int annMinVectors;
+  private final int buildThreads;
+  private ExecutorService builderThread;
+  private ForkJoinPool buildPool;
 
   /**
-   * An index of {@code dimension}-component vectors using the best kernels of this JVM.
+   * An exact index of {@code dimension}-component vectors using the best kernels of this JVM.
    *
    * @param tombstoneRetentionMs how long deletes are remembered to reject reordered older upserts
    */
   public FastCore(int dimension, long tombstoneRetentionMs) {
-    this(dimension, tombstoneRetentionMs, Kernels.best(), quantizedByDefault(Kernels.best()), System::currentTimeMillis);
+    this(dimension, tombstoneRetentionMs, 0, 1);
+  }
+
+  /**
+   * An index of {@code dimension}-component vectors using the best kernels of this JVM, with a graph for every tenant
+   * of at least {@code annMinVectors} vectors ({@code 0}: never), built by {@code buildThreads} threads.
+   */
+  public FastCore(int dimension, long tombstoneRetentionMs, int annMinVectors, int buildThreads) {
+    this(dimension, tombstoneRetentionMs, Kernels.best(), quantizedByDefault(Kernels.best()), System::currentTimeMillis,
+        annMinVectors, buildThreads);
   }
 
   private static boolean quantizedByDefault(VectorKernels kernels) {
@@ -61,6 +89,11 @@ public final class FastCore {
   }
 
   FastCore(int dimension, long tombstoneRetentionMs, VectorKernels kernels, boolean quantized, LongSupplier clock) {
+    this(dimension, tombstoneRetentionMs, kernels, quantized, clock, 0, 1);
+  }
+
+  FastCore(int dimension, long tombstoneRetentionMs, VectorKernels kernels, boolean quantized, LongSupplier clock,
+      int annMinVectors, int buildThreads) {
     if (dimension <= 0) {
       throw new IllegalArgumentException("dimension must be positive, got " + dimension);
     }
@@ -70,6 +103,8 @@ public final class FastCore {
     this.clock = clock;
     this.tombstones = new Tombstones(tombstoneRetentionMs);
     this.searcher = new SlabSearch(kernels);
+    this.annMinVectors = annMinVectors;
+    this.buildThreads = Math.max(1, buildThreads);
   }
 
   /**
@@ -90,6 +125,12 @@ public final class FastCore {
     for (Removal r : batch.removals()) {
       remove(r);
     }
+    for (Map.Entry<String, AnnIndex> e : graphs.entrySet()) {
+      if (e.getValue().worn()) {
+        e.getValue().close();
+        e.setValue(new AnnIndex(slabs.get(e.getKey()), kernels, builderThread(), buildPool()));
+      }
+    }
   }
 
   /**
@@ -106,7 +147,83 @@ public final class FastCore {
     if (k <= 0 || slab == null) {
       return List.of();
     }
-    return searcher.search(slab, query, k, filter == null ? MemoryFilter.NONE : filter);
+    MemoryFilter f = filter == null ? MemoryFilter.NONE : filter;
+    AnnIndex graph = graphs.get(tenant);
+    if (graph != null && graph.ready()) {
+      double matching = f.isEmpty() ? 1 : matchingFraction(slab, f);
+      if (matching >= ANN_MIN_MATCHING) {
+        int beam = (int) Math.min(Math.max(AnnIndex.SEARCH_BEAM, 2L * k) / matching, 10L * AnnIndex.SEARCH_BEAM + k);
+        List<Hit> hits = searcher.searchGraph(slab, graph, query, k, beam, f);
+        if (hits != null) {
+          return hits;
+        }
+      }
+    }
+    return searcher.search(slab, query, k, f);
+  }
+
+  /** Stops the graph builders. */
+  public void close() {
+    graphs.values().forEach(AnnIndex::close);
+    graphs.clear();
+    if (builderThread != null) {
+      builderThread.shutdownNow();
+    }
+    if (buildPool != null) {
+      buildPool.shutdownNow();
+    }
+  }
+
+  /** Whether {@code tenant} has a graph that answers searches; for tests and benchmarks. */
+  boolean graphReady(String tenant) {
+    AnnIndex graph = graphs.get(tenant);
+    return graph != null && graph.ready();
+  }
+
+  /** Nodes handed to {@code tenant}'s graph builder and not inserted yet (0 without a graph); for tests and benchmarks. */
+  int graphPending(String tenant) {
+    AnnIndex graph = graphs.get(tenant);
+    return graph == null ? 0 : graph.pending();
+  }
+
+  /** Nodes inserted into {@code tenant}'s graph (0 without one); for tests and benchmarks. */
+  int graphNodes(String tenant) {
+    AnnIndex graph = graphs.get(tenant);
+    return graph == null ? 0 : graph.inserted();
+  }
+
+  /** The fraction of a sample of {@code slab}'s live slots that {@code filter} admits. */
+  private static double matchingFraction(Slab slab, MemoryFilter filter) {
+    int step = Math.max(1, slab.highWater / SELECTIVITY_SAMPLE);
+    int seen = 0;
+    int matched = 0;
+    for (int slot = 0; slot < slab.highWater; slot += step) {
+      if (slab.alive[slot]) {
+        seen++;
+        if (filter.matches(slab.type(slot), slab.createdAt[slot], slab.terms[slot])) {
+          matched++;
+        }
+      }
+    }
+    return seen == 0 ? 0 : (double) matched / seen;
+  }
+
+  private ExecutorService builderThread() {
+    if (builderThread == null) {
+      builderThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "soma-vector-graph");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return builderThread;
+  }
+
+  private ForkJoinPool buildPool() {
+    if (buildPool == null && buildThreads > 1) {
+      buildPool = new ForkJoinPool(buildThreads);
+    }
+    return buildPool;
   }
 
   /** How to normalise the tenant's raw importance values, from every upsert applied so far. */
@@ -126,10 +243,15 @@ public final class FastCore {
     return quantized ? kernels.name() + "+4bit" : kernels.name();
   }
 
-  /** Estimated heap bytes of the per-slot arrays per stored vector of {@code tenant}, counting unused capacity. */
+  /**
+   * Estimated heap bytes of the per-slot arrays (and of the graph, if any) per stored vector of {@code tenant},
+   * counting unused capacity.
+   */
   long heapBytesPerVector(String tenant) {
     Slab slab = slabs.get(tenant);
-    return slab == null || slab.live == 0 ? 0 : slab.arrayBytes() / slab.live;
+    AnnIndex graph = graphs.get(tenant);
+    long bytes = slab == null ? 0 : slab.arrayBytes() + (graph == null ? 0 : graph.ramBytesUsed());
+    return slab == null || slab.live == 0 ? 0 : bytes / slab.live;
   }
 
   /** How many candidates the last search rescored in float (0 without the 4-bit pre-scan); for benchmarks. */
@@ -162,7 +284,17 @@ public final class FastCore {
       slab = new Slab(dimension, quantized);
       slabs.put(m.tenant(), slab);
     }
-    slab.put(m, MetadataTerms.of(m.metadata()));
+    AnnIndex graph = graphs.get(m.tenant());
+    boolean sameVector = slot >= 0 && graph != null
+        && Arrays.equals(slab.chunk(slot), slab.offset(slot), slab.offset(slot) + dimension, m.vector(), 0, dimension);
+    slot = slab.put(m, MetadataTerms.of(m.metadata()));
+    if (graph != null) {
+      if (!sameVector) {
+        graph.added(slot);
+      }
+    } else if (annMinVectors > 0 && slab.live >= annMinVectors) {
+      graphs.put(m.tenant(), new AnnIndex(slab, kernels, builderThread(), buildPool()));
+    }
   }
 
   private void remove(Removal r) {
@@ -178,7 +310,14 @@ public final class FastCore {
   }
 
   private void removeSlot(String tenant, Slab slab, String id) {
-    slab.remove(id, true);
+    AnnIndex graph = graphs.get(tenant);
+    int slot = slab.remove(id, graph == null);
+    if (graph != null) {
+      graph.removed(slot);
+      if (slab.live < annMinVectors / 2) {
+        graphs.remove(tenant).close();
+      }
+    }
     if (slab.live == 0) {
       slabs.remove(tenant);
     }

@@ -61,6 +61,20 @@ final class SlabSearch {
     return results(slab);
   }
 
+  /**
+   * The best {@code k} matches {@code graph} finds with a search beam of {@code beam}, or {@code null} when it finds
+   * fewer than {@code k} (or all) matching slots, so that the caller scans exactly.
+   */
+  List<Hit> searchGraph(Slab slab, AnnIndex graph, float[] query, int k, int beam, MemoryFilter filter) {
+    int bound = Math.min(k, slab.live);
+    if (bound <= 0) {
+      return List.of();
+    }
+    top.reset(bound);
+    graph.search(query, Math.max(beam, bound), filter, top);
+    return top.full() ? results(slab) : null;
+  }
+
   private void scanFloat(Slab slab, float[] query, MemoryFilter filter) {
     boolean everything = filter.isEmpty();
     float floor = Float.NEGATIVE_INFINITY;
