@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * that mark and scans the newer ones (and always the {@value #RECENT} newest) exactly, so a memory is found by the
  * searches after it was stored, graph or no graph. When more than a third of the ordinals are dead, {@link #worn()} asks the owner for a fresh graph.
  *
- * <p>Threads: every method but the builder tasks runs on the owner's thread. The builder thread only reads rows of
+ * <p>Threads: every method but the builder tasks runs on the owner's thread; {@link #search} may also run on several
+ * threads at once while the owner makes no change. The builder thread only reads rows of
  * slots it was handed (written before the hand-over, which the executor orders) and writes the JVector graph, which
  * is built for concurrent inserts and searches. The slab is not compacted while it has a graph, so slots keep their
  * rows.
@@ -57,10 +58,9 @@ final class AnnIndex implements AutoCloseable {
   private final ExecutorService builderThread;
   private final ForkJoinPool buildPool;
   private final GraphIndexBuilder builder;
-  private final GraphSearcher searcher;
   private final BuilderScores builderScores = new BuilderScores();
-  private final OwnerScores ownerScores = new OwnerScores();
-  private final Accept accept = new Accept();
+  /** Per searching thread: a searcher, the query's scores and the admitted nodes (reused, so a search allocates little). */
+  private final ThreadLocal<Searching> searching;
 
   /** Owner side: the slot each ordinal was given (kept after it dies), and each slot's live ordinal or -1. */
   private int[] slotOfOrdinal = new int[1024];
@@ -87,7 +87,7 @@ final class AnnIndex implements AutoCloseable {
     ForkJoinPool pool = buildPool == null ? ForkJoinPool.commonPool() : buildPool;
     this.builder = new GraphIndexBuilder(builderScores, slab.dim, MAX_DEGREE, BUILD_BEAM, 1.2f, 1.2f, true,
         false, pool, pool);
-    this.searcher = new GraphSearcher(builder.getGraph());
+    this.searching = ThreadLocal.withInitial(() -> new Searching(new GraphSearcher(builder.getGraph())));
     int[] slots = new int[slab.live];
     int n = 0;
     for (int slot = 0; slot < slab.highWater; slot++) {
@@ -144,13 +144,16 @@ final class AnnIndex implements AutoCloseable {
    */
   void search(float[] query, int beam, MemoryFilter filter, TopK top) {
     int upTo = Math.min(insertedUpTo, Math.max(0, nextOrdinal - RECENT));
+    Searching s = searching.get();
+    OwnerScores ownerScores = s.scores;
+    Accept accept = s.accept;
     ownerScores.query = query;
     accept.upTo = upTo;
     accept.filter = filter.isEmpty() ? null : filter;
     if (upTo > 0) {
       // A view reads the graph's current entry point and layers; a long-lived one would keep those of its creation.
-      searcher.setView(builder.getGraph().getView());
-      SearchResult result = searcher.search(new DefaultSearchScoreProvider(ownerScores), beam, accept);
+      s.searcher.setView(builder.getGraph().getView());
+      SearchResult result = s.searcher.search(s.provider, beam, accept);
       for (SearchResult.NodeScore node : result.getNodes()) {
         int slot = slotOfOrdinal[node.node];
         top.offer(kernels.dot(slab.chunk(slot), slab.offset(slot), query, slab.dim), slot);
@@ -176,7 +179,6 @@ final class AnnIndex implements AutoCloseable {
   public void close() {
     closed = true;
     try {
-      searcher.close();
       builderThread.execute(() -> {
         try {
           builder.close();
@@ -184,7 +186,7 @@ final class AnnIndex implements AutoCloseable {
           LOG.debug("closing a vector graph failed", e);
         }
       });
-    } catch (IOException | RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       LOG.debug("closing a vector graph failed", e);
     }
   }
@@ -252,7 +254,19 @@ final class AnnIndex implements AutoCloseable {
     return (1 + dot) / 2;
   }
 
-  /** Scores of the graph's nodes against the owner's query, from the owner's thread. */
+  /** One searching thread's reusable state. */
+  private final class Searching {
+    final GraphSearcher searcher;
+    final OwnerScores scores = new OwnerScores();
+    final Accept accept = new Accept();
+    final SearchScoreProvider provider = new DefaultSearchScoreProvider(scores);
+
+    Searching(GraphSearcher searcher) {
+      this.searcher = searcher;
+    }
+  }
+
+  /** Scores of the graph's nodes against a search's query, from the searching thread. */
   private final class OwnerScores implements ScoreFunction.ExactScoreFunction {
     float[] query;
 

@@ -34,8 +34,8 @@ import org.somafractal.memory.core.Tombstones;
  * equal or newer seq, or when {@link Tombstones} remember a delete at an equal or newer seq; a removal is ignored
  * when the held vector is newer. Memories without a vector are not stored (an earlier vector for the id is removed).
  *
- * <p>Not thread-safe: a single owner (the vector verticle) must make every call, and {@link #search} reuses internal
- * buffers between calls.
+ * <p>Not thread-safe: a single owner (the vector verticle) must make every call. Searches alone may also run on several
+ * threads at once (each thread reuses its own buffers), which benchmarks use, but never while a change is applied.
  */
 public final class FastCore {
   /**
@@ -59,7 +59,7 @@ public final class FastCore {
   private final Map<String, Slab> slabs = new HashMap<>();
   private final Map<String, ImportanceNormalizer> normalizers = new HashMap<>();
   private final Map<String, AnnIndex> graphs = new HashMap<>();
-  private final SlabSearch searcher;
+  private final ThreadLocal<SlabSearch> searchers;
   private final int annMinVectors;
   private final int buildThreads;
   private ExecutorService builderThread;
@@ -102,7 +102,7 @@ public final class FastCore {
     this.quantized = quantized;
     this.clock = clock;
     this.tombstones = new Tombstones(tombstoneRetentionMs);
-    this.searcher = new SlabSearch(kernels);
+    this.searchers = ThreadLocal.withInitial(() -> new SlabSearch(kernels));
     this.annMinVectors = annMinVectors;
     this.buildThreads = Math.max(1, buildThreads);
   }
@@ -148,6 +148,7 @@ public final class FastCore {
       return List.of();
     }
     MemoryFilter f = filter == null ? MemoryFilter.NONE : filter;
+    SlabSearch searcher = searchers.get();
     AnnIndex graph = graphs.get(tenant);
     if (graph != null && graph.ready()) {
       double matching = f.isEmpty() ? 1 : matchingFraction(slab, f);
@@ -256,7 +257,7 @@ public final class FastCore {
 
   /** How many candidates the last search rescored in float (0 without the 4-bit pre-scan); for benchmarks. */
   int lastRescored() {
-    return quantized ? searcher.lastRescored : 0;
+    return quantized ? searchers.get().lastRescored : 0;
   }
 
   /** The slab of {@code tenant}, or {@code null}; for tests. */
