@@ -34,6 +34,8 @@ final class PanamaKernels implements VectorKernels {
       VectorShape.forBitSize(Math.min(256, ShortVector.SPECIES_PREFERRED.vectorBitSize())));
   private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SHORTS.vectorShape());
   private static final int SHORT_LANES = SHORTS.length();
+  /** Ints as wide as the float species, for converting a block of integer sums to floats. */
+  private static final VectorSpecies<Integer> FLOAT_INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
   /** Vectors per group of 16 shorts. */
   private static final int PER_GROUP = 16 / SHORT_LANES;
   /** Groups whose products one 16-bit lane can sum: 4 * PER_GROUP products per group, 32 at most. */
@@ -84,9 +86,69 @@ final class PanamaKernels implements VectorKernels {
   @Override
   public void nibbleDotRows(short[] codes, int firstRow, int rows, int groups, short[] query, int[] out) {
     int stride = groups * 16;
-    for (int r = 0; r < rows; r++) {
+    int r = 0;
+    for (; r + 1 < rows; r += 2) {
+      nibbleDotPair(codes, (firstRow + r) * stride, stride, groups, query, out, r);
+    }
+    for (; r < rows; r++) {
       out[r] = nibbleDot(codes, (firstRow + r) * stride, groups, query);
     }
+  }
+
+  @Override
+  public void nibbleUpperBounds(int[] sums, int rows, float[] scales, float[] errors, float[] norms, int firstSlot,
+      float queryScale, float offset, float errorWeight, float normWeight, float[] upper) {
+    int r = 0;
+    for (int bound = FLOATS.loopBound(rows); r < bound; r += LANES) {
+      int s = firstSlot + r;
+      FloatVector sum = (FloatVector) IntVector.fromArray(FLOAT_INTS, sums, r).convert(VectorOperators.I2F, 0);
+      FloatVector estimate = FloatVector.fromArray(FLOATS, scales, s).mul(queryScale).mul(sum.sub(offset));
+      FloatVector slack = FloatVector.fromArray(FLOATS, errors, s).mul(errorWeight)
+          .add(FloatVector.fromArray(FLOATS, norms, s).mul(normWeight));
+      estimate.add(slack).intoArray(upper, r);
+    }
+    for (; r < rows; r++) {
+      int s = firstSlot + r;
+      upper[r] = scales[s] * queryScale * (sums[r] - offset) + errorWeight * errors[s] + normWeight * norms[s];
+    }
+  }
+
+  /** Two rows at a time: each query vector is loaded once for both, and the two sums overlap in the pipeline. */
+  private static void nibbleDotPair(short[] codes, int offset, int stride, int groups, short[] query, int[] out,
+      int r) {
+    IntVector total0 = IntVector.zero(INTS);
+    IntVector total1 = IntVector.zero(INTS);
+    int g = 0;
+    while (g < groups) {
+      ShortVector acc0 = ShortVector.zero(SHORTS);
+      ShortVector acc1 = ShortVector.zero(SHORTS);
+      for (int end = Math.min(groups, g + FLUSH_GROUPS); g < end; g++) {
+        for (int p = 0; p < PER_GROUP; p++) {
+          int lane = p * SHORT_LANES;
+          int q = g * 64 + lane;
+          ShortVector q0 = ShortVector.fromArray(SHORTS, query, q);
+          ShortVector q1 = ShortVector.fromArray(SHORTS, query, q + 16);
+          ShortVector q2 = ShortVector.fromArray(SHORTS, query, q + 32);
+          ShortVector q3 = ShortVector.fromArray(SHORTS, query, q + 48);
+          ShortVector c = ShortVector.fromArray(SHORTS, codes, offset + g * 16 + lane);
+          ShortVector d = ShortVector.fromArray(SHORTS, codes, offset + stride + g * 16 + lane);
+          acc0 = acc0.add(c.and((short) 15).mul(q0))
+              .add(c.lanewise(VectorOperators.LSHR, 4).and((short) 15).mul(q1))
+              .add(c.lanewise(VectorOperators.LSHR, 8).and((short) 15).mul(q2))
+              .add(c.lanewise(VectorOperators.LSHR, 12).mul(q3));
+          acc1 = acc1.add(d.and((short) 15).mul(q0))
+              .add(d.lanewise(VectorOperators.LSHR, 4).and((short) 15).mul(q1))
+              .add(d.lanewise(VectorOperators.LSHR, 8).and((short) 15).mul(q2))
+              .add(d.lanewise(VectorOperators.LSHR, 12).mul(q3));
+        }
+      }
+      total0 = total0.add(acc0.convertShape(VectorOperators.S2I, INTS, 0))
+          .add(acc0.convertShape(VectorOperators.S2I, INTS, 1));
+      total1 = total1.add(acc1.convertShape(VectorOperators.S2I, INTS, 0))
+          .add(acc1.convertShape(VectorOperators.S2I, INTS, 1));
+    }
+    out[r] = total0.reduceLanes(VectorOperators.ADD);
+    out[r + 1] = total1.reduceLanes(VectorOperators.ADD);
   }
 
   private static int nibbleDot(short[] codes, int offset, int groups, short[] query) {

@@ -28,6 +28,7 @@ final class SlabSearch {
   private final VectorKernels kernels;
   private final float[] blockScores = new float[BLOCK];
   private final int[] blockSums = new int[BLOCK];
+  private final float[] blockUpper = new float[BLOCK];
   private final TopK top = new TopK();
   private final TopK lowerBounds = new TopK();
   private int[] resultSlots = new int[16];
@@ -102,7 +103,8 @@ final class SlabSearch {
   private void scanQuantized(Slab slab, float[] query, MemoryFilter filter) {
     boolean everything = filter.isEmpty();
     quantizeQuery(query, slab.dim, slab.groups);
-    // Float rounding of the estimate, the bounds and the float kernel, relative to |q| * |x|, with room to spare.
+    // Float rounding of the estimate, the bounds (computed by two kernels that may round apart) and the float
+    // kernel, relative to |q| * |x|, with room to spare.
     float rounding = (float) (2.0 * (slab.dim + 16) * 0x1p-24 * (queryNorm + queryError));
     float errorWeight = Math.nextUp(queryNorm + rounding);
     float normWeight = Math.nextUp(queryError + rounding);
@@ -114,12 +116,17 @@ final class SlabSearch {
       int rows = Math.min(BLOCK, slab.highWater - start);
       kernels.nibbleDotRows(slab.codes[start >>> Slab.CHUNK_SHIFT], start & Slab.CHUNK_MASK, rows, slab.groups,
           queryCodes, blockSums);
+      kernels.nibbleUpperBounds(blockSums, rows, slab.scales, slab.errors, slab.decodedNorms, start, queryScale,
+          offset, errorWeight, normWeight, blockUpper);
       for (int r = 0; r < rows; r++) {
+        if (blockUpper[r] < tau) {
+          continue;
+        }
         int slot = start + r;
         float estimate = slab.scales[slot] * queryScale * (blockSums[r] - offset);
         float slack = errorWeight * slab.errors[slot] + normWeight * slab.decodedNorms[slot];
-        float upper = estimate + slack;
-        if (upper < tau || !slab.alive[slot]
+        float upper = Math.max(blockUpper[r], estimate + slack);
+        if (!slab.alive[slot]
             || !(everything || filter.matches(slab.type(slot), slab.createdAt[slot], slab.terms[slot]))) {
           continue;
         }

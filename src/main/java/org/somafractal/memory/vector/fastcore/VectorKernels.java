@@ -32,4 +32,17 @@ public interface VectorKernels {
    * components, each within {@code ±NIBBLE_QUERY_MAX}, so that 32 products fit a 16-bit lane.
    */
   void nibbleDotRows(short[] codes, int firstRow, int rows, int groups, short[] query, int[] out);
+
+  /**
+   * {@code upper[r] = scales[s] * queryScale * (sums[r] - offset) + errorWeight * errors[s] + normWeight * norms[s]}
+   * with {@code s = firstSlot + r}, for {@code r < rows}: the upper bounds of a block of 4-bit estimates (see
+   * {@link SlabSearch}). Implementations may round differently by a few ulps; the bounds' slack covers that.
+   */
+  default void nibbleUpperBounds(int[] sums, int rows, float[] scales, float[] errors, float[] norms, int firstSlot,
+      float queryScale, float offset, float errorWeight, float normWeight, float[] upper) {
+    for (int r = 0; r < rows; r++) {
+      int s = firstSlot + r;
+      upper[r] = scales[s] * queryScale * (sums[r] - offset) + errorWeight * errors[s] + normWeight * norms[s];
+    }
+  }
 }

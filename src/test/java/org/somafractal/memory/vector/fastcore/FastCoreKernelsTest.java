@@ -66,4 +66,31 @@ class FastCoreKernelsTest {
       }
     }
   }
+
+  @Test
+  void vectorBoundsAgreeWithScalarOnes() {
+    Random rnd = new Random(3);
+    for (int rows : new int[] {1, 7, 8, 9, 31, 128}) {
+      int[] sums = new int[rows];
+      float[] scales = new float[rows + 4];
+      float[] errors = new float[rows + 4];
+      float[] norms = new float[rows + 4];
+      for (int i = 0; i < rows; i++) {
+        sums[i] = rnd.nextInt(400_000) - 200_000;
+      }
+      for (int i = 0; i < scales.length; i++) {
+        scales[i] = rnd.nextFloat() * 0.05f;
+        errors[i] = rnd.nextFloat() * 0.3f;
+        norms[i] = 1 + rnd.nextFloat() * 0.01f;
+      }
+      float[] scalar = new float[rows];
+      float[] vector = new float[rows];
+      ScalarKernels.INSTANCE.nibbleUpperBounds(sums, rows, scales, errors, norms, 3, 0.004f, 7.5f * 123, 1.0001f,
+          0.02f, scalar);
+      panama.nibbleUpperBounds(sums, rows, scales, errors, norms, 3, 0.004f, 7.5f * 123, 1.0001f, 0.02f, vector);
+      for (int r = 0; r < rows; r++) {
+        assertThat(vector[r]).isCloseTo(scalar[r], within(1e-5f * Math.max(1, Math.abs(scalar[r]))));
+      }
+    }
+  }
 }
