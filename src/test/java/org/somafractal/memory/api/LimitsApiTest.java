@@ -7,9 +7,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.somafractal.memory.auth.TestJwts;
 
 /** Rate limits, quotas, JSON limits and CORS, over real HTTP. */
 class LimitsApiTest {
@@ -34,14 +36,14 @@ class LimitsApiTest {
 
   @Test
   void tenantRateLimitAnswers429WithRetryAfterPerTenantAndRefills() throws InterruptedException {
-    try (TestServer server = TestServer.start(Map.of("SOMA_RATE_LIMIT_PER_SECOND", "2", "SOMA_RATE_LIMIT_BURST", "3"))) {
+    try (TestServer server = TestServer.start(Map.of("SOMA_RATE_LIMIT_PER_SECOND", "0.5", "SOMA_RATE_LIMIT_BURST", "3"))) {
       for (int i = 0; i < 3; i++) {
         assertThat(server.get("/stats", "a").status()).as("request %d of the burst", i).isEqualTo(200);
       }
       TestServer.Resp limited = server.post("/memories", memory("1", "x"), "a");
       assertThat(limited.status()).isEqualTo(429);
       assertThat(limited.json().getString("code")).isEqualTo("rate_limited");
-      assertThat(limited.json().getString("detail")).contains("tenant 'a'").contains("2 requests per second");
+      assertThat(limited.json().getString("detail")).contains("tenant 'a'").contains("0.5 requests per second");
       assertThat(Integer.parseInt(limited.headers().get("Retry-After"))).isBetween(1, 2);
 
       assertThat(server.get("/stats", "b").status()).as("tenant b has its own bucket").isEqualTo(200);
@@ -50,10 +52,42 @@ class LimitsApiTest {
           assertThat(server.get(path, "a").status()).as("%s is never limited", path).isIn(200, 503);
         }
       }
-      Thread.sleep(600);
-      assertThat(server.get("/stats", "a").status()).as("one token back after half a second").isEqualTo(200);
+      // Slow refill (a token per 2 s), so a loaded machine cannot slip a second token in between the two requests.
+      Thread.sleep(2_100);
+      assertThat(server.get("/stats", "a").status()).as("one token back after two seconds").isEqualTo(200);
       assertThat(server.get("/stats", "a").status()).isEqualTo(429);
       assertThat(total(server, "b")).as("the limited write stored nothing").isZero();
+    }
+  }
+
+  @Test
+  void theTenantBucketIsTheVerifiedTenantsWhateverTheHeadersClaim() {
+    try (TestServer server = TestServer.start(Map.of("SOMA_JWT_SECRET", TestJwts.SECRET,
+        "SOMA_RATE_LIMIT_PER_SECOND", "0.01", "SOMA_RATE_LIMIT_BURST", "2"))) {
+      String a = TestJwts.hs256(TestJwts.claims("tenant-a", "memory:read"), TestJwts.SECRET);
+      String b = TestJwts.hs256(TestJwts.claims("tenant-b", "memory:read"), TestJwts.SECRET);
+      // Anyone may claim tenant-b in a header; without a valid credential that spends none of tenant-b's budget.
+      for (int i = 0; i < 5; i++) {
+        assertThat(server.call(HttpMethod.GET, "/stats", null, "tenant-b", null).status()).isEqualTo(401);
+        assertThat(server.call(HttpMethod.GET, "/stats", null, "tenant-b", "forged." + i + ".jwt").status())
+            .isEqualTo(401);
+      }
+      for (int i = 0; i < 2; i++) {
+        assertThat(server.call(HttpMethod.GET, "/stats", null, null, a).status()).as("A's burst, request %d", i)
+            .isEqualTo(200);
+      }
+      TestServer.Resp limited = server.call(HttpMethod.GET, "/stats", null, null, a);
+      assertThat(limited.status()).as("no tenant header: still A's bucket, not the default tenant's").isEqualTo(429);
+      assertThat(limited.json().getString("detail")).contains("tenant 'tenant-a'");
+      for (String claimed : List.of("tenant-b", "default", "elsewhere")) {
+        TestServer.Resp dodge = server.call(HttpMethod.GET, "/stats", null, claimed, a);
+        assertThat(dodge.status()).as("A's token claiming %s: refused, never served from another bucket", claimed)
+            .isIn(403, 429);
+      }
+      assertThat(server.call(HttpMethod.GET, "/stats", null, null, b).status()).as("B kept its whole burst")
+          .isEqualTo(200);
+      assertThat(server.call(HttpMethod.GET, "/stats", null, "tenant-b", b).status()).isEqualTo(200);
+      assertThat(server.call(HttpMethod.GET, "/stats", null, null, b).status()).isEqualTo(429);
     }
   }
 
