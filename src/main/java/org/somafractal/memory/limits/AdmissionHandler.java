@@ -43,7 +43,8 @@ public final class AdmissionHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (OPERATIONAL.contains(ctx.normalizedPath())) {
+    // The raw path: normalizedPath() throws on a bad %-escape, and the probes' paths have none to normalise.
+    if (OPERATIONAL.contains(ctx.request().path())) {
       ctx.next();
       return;
     }
