@@ -127,9 +127,9 @@ public final class HttpVerticle extends VerticleBase {
     long bodyLimit = config.get(Settings.MAX_REQUEST_BODY_MB) * 1024L * 1024L;
     TransferRoutes transfer = new TransferRoutes(service, graphService, requests, config.get(Settings.MAX_IMPORT_MB) * 1024L * 1024L,
         (int) Math.min(Integer.MAX_VALUE, bodyLimit));
-    // CORS, authentication and rate limits (by the verified tenant) answer before any body is read; the JSON limits
-    // check every buffered body.
-    HttpLimits.cors(router, config);
+    // CORS, load shedding, authentication and rate limits (by the verified tenant) answer before any body is read;
+    // the JSON limits check every buffered body.
+    HttpLimits.beforeAuthentication(router, vertx, config);
     router.route().handler(auth::identify);
     HttpLimits.rateLimits(router, vertx, config, AuthHandler::verifiedTenant,
         local -> redis == null ? local : new RedisRateLimiter(redis, local));

@@ -15,10 +15,10 @@ import org.somafractal.memory.config.Settings;
 import org.somafractal.memory.config.SomaConfig;
 
 /**
- * Installs the HTTP-level limits on a router: CORS (only when origins are configured) first, rate limits after
- * authentication and before the body is read, the JSON depth and string limits after it. The token buckets live in
- * one limiter per Vert.x instance, so every HTTP verticle draws from the same buckets. Stateless; call each once per
- * router, in that order.
+ * Installs the HTTP-level limits on a router: CORS (only when origins are configured) and load shedding first, rate
+ * limits after authentication and before the body is read, the JSON depth and string limits after it. The token
+ * buckets live in one limiter per Vert.x instance, so every HTTP verticle draws from the same buckets. Stateless; call
+ * each once per router, in that order.
  */
 public final class HttpLimits {
   private static final String SHARED_KEY = "soma.rate-limiter";
@@ -27,8 +27,11 @@ public final class HttpLimits {
   private HttpLimits() {
   }
 
-  /** CORS, for every route: to be installed first, so a preflight is answered before authentication. */
-  public static void cors(Router router, SomaConfig config) {
+  /**
+   * CORS and load shedding, for every route: to be installed first, so a preflight is answered before
+   * authentication and a shed request costs no authentication and spends no token.
+   */
+  public static void beforeAuthentication(Router router, Vertx vertx, SomaConfig config) {
     List<String> origins = config.get(Settings.CORS_ORIGINS);
     if (origins != null) {
       CorsHandler cors = CorsHandler.create().addOrigins(origins)
@@ -47,6 +50,9 @@ public final class HttpLimits {
         }
       });
     }
+    // After CORS (a preflight costs nothing) and before authentication and the rate limits, so a shed request costs
+    // no signature check and spends no token.
+    router.route().handler(AdmissionHandler.shared(vertx, config.get(Settings.MAX_IN_FLIGHT)));
   }
 
   /**
