@@ -47,7 +47,7 @@ final class AuditRoutes {
     }
     long since = time(q.get("since"), "since", Long.MIN_VALUE);
     long until = time(q.get("until"), "until", Long.MAX_VALUE);
-    int limit = limit(q.get("limit"));
+    int limit = GraphRoutes.integer(q, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     long before = cursor(q.get("cursor"));
     MemoryRoutes.respond(ctx, () -> audit.query(new AuditQuery(tenant, since, until, limit, before)).map(page -> {
       JsonArray entries = new JsonArray();
@@ -75,21 +75,6 @@ final class AuditRoutes {
     JsonObject holder = new JsonObject().put(name, raw.trim().matches("[+-]?\\d{1,18}") ? (Object) Long.parseLong(
         raw.trim()) : raw);
     return JsonFields.time(holder, name, def);
-  }
-
-  private static int limit(String raw) {
-    if (raw == null || raw.isBlank()) {
-      return DEFAULT_LIMIT;
-    }
-    try {
-      int limit = Integer.parseInt(raw.trim());
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // answered below with the bounds
-    }
-    throw SomaException.invalid("limit must be an integer between 1 and " + MAX_LIMIT);
   }
 
   private static long cursor(String raw) {
