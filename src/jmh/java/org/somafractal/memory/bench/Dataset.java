@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.somafractal.memory.embed.OnnxEmbeddingModel;
+import org.somafractal.memory.vector.fastcore.FastCoreBench;
 
 /**
  * The vectors and queries every peer of a benchmark run is given: unit vectors, row-major.
@@ -40,15 +41,15 @@ public record Dataset(String name, int dim, float[][] vectors, float[][] queries
     Random rnd = new Random(seed);
     float[][] centroids = new float[CENTROIDS][];
     for (int c = 0; c < CENTROIDS; c++) {
-      centroids[c] = unit(gaussian(rnd, dim, 1.0, null));
+      centroids[c] = FastCoreBench.unit(FastCoreBench.gaussian(rnd, dim, 1.0, null));
     }
     float[][] vectors = new float[n][];
     for (int i = 0; i < n; i++) {
-      vectors[i] = unit(gaussian(rnd, dim, NOISE, centroids[rnd.nextInt(CENTROIDS)]));
+      vectors[i] = FastCoreBench.unit(FastCoreBench.gaussian(rnd, dim, NOISE, centroids[rnd.nextInt(CENTROIDS)]));
     }
     float[][] qs = new float[queries][];
     for (int q = 0; q < queries; q++) {
-      qs[q] = unit(gaussian(rnd, dim, NOISE, centroids[rnd.nextInt(CENTROIDS)]));
+      qs[q] = FastCoreBench.unit(FastCoreBench.gaussian(rnd, dim, NOISE, centroids[rnd.nextInt(CENTROIDS)]));
     }
     return new Dataset("clustered", dim, vectors, qs);
   }
@@ -134,25 +135,5 @@ public record Dataset(String name, int dim, float[][] vectors, float[][] queries
       }
     }
     return rows;
-  }
-
-  private static float[] gaussian(Random rnd, int dim, double sigma, float[] around) {
-    float[] v = new float[dim];
-    for (int i = 0; i < dim; i++) {
-      v[i] = (float) ((around == null ? 0 : around[i]) + rnd.nextGaussian() * sigma);
-    }
-    return v;
-  }
-
-  static float[] unit(float[] v) {
-    double s = 0;
-    for (float x : v) {
-      s += (double) x * x;
-    }
-    float inv = (float) (1 / Math.sqrt(s));
-    for (int i = 0; i < v.length; i++) {
-      v[i] *= inv;
-    }
-    return v;
   }
 }

@@ -8,13 +8,13 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.somafractal.memory.app.StoreBench;
 import org.somafractal.memory.vector.fastcore.FastCorePeer;
 
 /**
@@ -38,7 +38,7 @@ public final class PeerBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> o = options(args);
+    Map<String, String> o = StoreBench.options(args);
     int dim = Integer.parseInt(o.getOrDefault("dim", "384"));
     int queries = Integer.parseInt(o.getOrDefault("queries", "200"));
     int k = Integer.parseInt(o.getOrDefault("k", "10"));
@@ -296,16 +296,6 @@ public final class PeerBench {
     }
   }
 
-  static Map<String, String> options(String[] args) {
-    Map<String, String> o = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected --option value, got " + args[i]);
-      }
-      o.put(args[i].substring(2), args[i + 1]);
-    }
-    return o;
-  }
 
   /** The measurements of one peer over the rounds. */
   private static final class Result {

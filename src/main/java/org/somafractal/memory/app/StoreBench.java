@@ -114,7 +114,8 @@ public final class StoreBench {
     return item;
   }
 
-  static Map<String, String> options(String[] args) {
+  /** {@code --name value} pairs as a map from name to value; anything else is an IllegalArgumentException. */
+  public static Map<String, String> options(String[] args) {
     Map<String, String> o = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!args[i].startsWith("--")) {

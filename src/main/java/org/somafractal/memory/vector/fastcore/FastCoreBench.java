@@ -131,7 +131,8 @@ public final class FastCoreBench {
     return ids;
   }
 
-  private static float[] gaussian(Random rnd, int dim, double sigma, float[] around) {
+  /** {@code around} (or zero) plus N(0, sigma²) per component. */
+  public static float[] gaussian(Random rnd, int dim, double sigma, float[] around) {
     float[] v = new float[dim];
     for (int i = 0; i < dim; i++) {
       v[i] = (float) ((around == null ? 0 : around[i]) + rnd.nextGaussian() * sigma);
@@ -139,7 +140,8 @@ public final class FastCoreBench {
     return v;
   }
 
-  private static float[] unit(float[] v) {
+  /** Normalises {@code v} in place and returns it. */
+  public static float[] unit(float[] v) {
     double s = 0;
     for (float x : v) {
       s += (double) x * x;

@@ -2,6 +2,9 @@ package org.somafractal.memory.vector.fastcore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.somafractal.memory.vector.fastcore.TestVectors.add;
+import static org.somafractal.memory.vector.fastcore.TestVectors.exactDot;
+import static org.somafractal.memory.vector.fastcore.TestVectors.unit;
 
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -218,40 +221,7 @@ class FastCoreGraphTest {
     return Kernels.best().dot(a, 0, b, a.length);
   }
 
-  private static double exactDot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += (double) a[i] * b[i];
-    }
-    return s;
-  }
-
   private static float[] gaussian(Random rnd, double sigma) {
-    float[] v = new float[DIM];
-    for (int i = 0; i < DIM; i++) {
-      v[i] = (float) (rnd.nextGaussian() * sigma);
-    }
-    return v;
-  }
-
-  private static float[] add(float[] a, float[] b) {
-    float[] out = new float[a.length];
-    for (int i = 0; i < a.length; i++) {
-      out[i] = a[i] + b[i];
-    }
-    return out;
-  }
-
-  private static float[] unit(float[] v) {
-    double s = 0;
-    for (float x : v) {
-      s += (double) x * x;
-    }
-    float inv = (float) (1 / Math.sqrt(s));
-    float[] out = new float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i] * inv;
-    }
-    return out;
+    return TestVectors.gaussian(rnd, DIM, sigma);
   }
 }
