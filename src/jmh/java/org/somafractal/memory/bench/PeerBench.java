@@ -27,7 +27,7 @@ import org.somafractal.memory.vector.fastcore.FastCorePeer;
  * <p>Options: {@code --data clustered|locomo} (comma list), {@code --n 10000,100000} (clustered sizes; locomo has its
  * own), {@code --dim 384}, {@code --queries 200}, {@code --k 10}, {@code --rounds 3}, {@code --seconds 3} (per
  * throughput measurement), {@code --peers all} or a comma list of names, {@code --seed 42}, {@code --build-threads 2}
- * (the fast core's graph), {@code --locomo ../shared/data/locomo10.json}, {@code --max-query-seconds 60} (caps the
+ * and {@code --ann-beam 64} (the fast core's graph), {@code --locomo ../shared/data/locomo10.json}, {@code --max-query-seconds 60} (caps the
  * latency phase of a slow peer; fewer queries are then timed, and the table says how many).
  *
  * <p>Run through {@code bin/bench peers …}, which sets the JVM flags; the JSON of every measurement is appended to
@@ -46,6 +46,7 @@ public final class PeerBench {
     double seconds = Double.parseDouble(o.getOrDefault("seconds", "3"));
     long seed = Long.parseLong(o.getOrDefault("seed", "42"));
     int buildThreads = Integer.parseInt(o.getOrDefault("build-threads", "2"));
+    int annBeam = Integer.parseInt(o.getOrDefault("ann-beam", "64"));
     double maxQuerySeconds = Double.parseDouble(o.getOrDefault("max-query-seconds", "60"));
     List<String> peers = List.of(o.getOrDefault("peers", "all").split(","));
     Path out = Path.of("target", "bench", "peers.jsonl");
@@ -65,13 +66,13 @@ public final class PeerBench {
         if (data.queries().length > queries) {
           data = new Dataset(data.name(), data.dim(), data.vectors(), Arrays.copyOf(data.queries(), queries));
         }
-        run(data, peers, k, rounds, seconds, buildThreads, maxQuerySeconds, out);
+        run(data, peers, k, rounds, seconds, buildThreads, annBeam, maxQuerySeconds, out);
       }
     }
   }
 
   private static void run(Dataset data, List<String> names, int k, int rounds, double seconds, int buildThreads,
-      double maxQuerySeconds, Path out) throws Exception {
+      int annBeam, double maxQuerySeconds, Path out) throws Exception {
     System.out.printf(Locale.ROOT, "%n## %s, n = %,d, d = %d, %d queries, top %d, %d rounds; load average %s%n",
         data.name(), data.size(), data.dim(), data.queries().length, k, rounds, loadAverage());
     boolean hold = (long) data.size() * data.dim() <= 100_000_000L;
@@ -79,7 +80,7 @@ public final class PeerBench {
     for (String name : List.of("fastcore-float32", "fastcore-4bit+rescore", "fastcore-ann", "lucene-hnsw", "jvector",
         "langchain4j-inmemory")) {
       if (names.contains("all") || names.contains(name)) {
-        peers.add(create(name, buildThreads));
+        peers.add(create(name, buildThreads, annBeam));
       }
     }
     Map<String, Result> results = new LinkedHashMap<>();
@@ -120,11 +121,11 @@ public final class PeerBench {
     report(data, k, results, out);
   }
 
-  private static Peer create(String name, int buildThreads) {
+  private static Peer create(String name, int buildThreads, int annBeam) {
     return switch (name) {
       case "fastcore-float32" -> FastCorePeer.exactFloat();
       case "fastcore-4bit+rescore" -> FastCorePeer.exactQuantized();
-      case "fastcore-ann" -> FastCorePeer.graph(buildThreads);
+      case "fastcore-ann" -> FastCorePeer.graph(buildThreads, annBeam);
       case "lucene-hnsw" -> new LucenePeer(16, 100, 64);
       case "jvector" -> new JVectorPeer(16, 100, 64);
       case "langchain4j-inmemory" -> new Langchain4jPeer();

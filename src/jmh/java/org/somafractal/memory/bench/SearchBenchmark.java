@@ -51,7 +51,7 @@ public class SearchBenchmark {
     index = switch (peer) {
       case "fastcore-float32" -> FastCorePeer.exactFloat();
       case "fastcore-4bit+rescore" -> FastCorePeer.exactQuantized();
-      case "fastcore-ann" -> FastCorePeer.graph(2);
+      case "fastcore-ann" -> FastCorePeer.graph(2, 64);
       case "lucene-hnsw" -> new LucenePeer(16, 100, 64);
       case "jvector" -> new JVectorPeer(16, 100, 64);
       case "langchain4j-inmemory" -> new Langchain4jPeer();

@@ -152,7 +152,8 @@ public final class SomaServer {
                 config.get(Settings.EMBED_BATCH), config.get(Settings.EMBED_CACHE_SIZE)), worker)))
             .compose(v -> Future.all(
                 record(vertx.deployVerticle(new VectorVerticle(storeClient, model.dimension(), TOMBSTONE_RETENTION_MS,
-                    config.get(Settings.ANN_MIN_VECTORS), config.get(Settings.ANN_BUILD_THREADS)),
+                    config.get(Settings.ANN_MIN_VECTORS), config.get(Settings.ANN_BUILD_THREADS),
+                    config.get(Settings.ANN_SEARCH_BEAM)),
                     worker)),
                 record(vertx.deployVerticle(new LexicalVerticle(storeClient, TOMBSTONE_RETENTION_MS), worker)),
                 record(vertx.deployVerticle(new GraphVerticle(storeClient,

@@ -26,12 +26,13 @@ public final class VectorVerticle extends VerticleBase {
 
   /**
    * @param annMinVectors vectors from which a tenant also gets an approximate graph; 0 = never
-   * @param buildThreads threads that insert a tenant's existing vectors into a new graph
+   * @param buildThreads threads that insert a batch of vectors into a graph
+   * @param searchBeam candidates a graph search keeps
    */
   public VectorVerticle(MemoryStore store, int dimension, long tombstoneRetentionMs, int annMinVectors,
-      int buildThreads) {
+      int buildThreads, int searchBeam) {
     this.store = store;
-    this.core = new FastCore(dimension, tombstoneRetentionMs, annMinVectors, buildThreads);
+    this.core = new FastCore(dimension, tombstoneRetentionMs, annMinVectors, buildThreads, searchBeam);
   }
 
   @Override

@@ -22,25 +22,27 @@ public final class FastCorePeer implements Peer {
   private final boolean quantized;
   private final boolean graph;
   private final int buildThreads;
+  private final int searchBeam;
   private FastCore core;
 
-  private FastCorePeer(String name, boolean quantized, boolean graph, int buildThreads) {
+  private FastCorePeer(String name, boolean quantized, boolean graph, int buildThreads, int searchBeam) {
     this.name = name;
     this.quantized = quantized;
     this.graph = graph;
     this.buildThreads = buildThreads;
+    this.searchBeam = searchBeam;
   }
 
   public static FastCorePeer exactFloat() {
-    return new FastCorePeer("fastcore-float32", false, false, 1);
+    return new FastCorePeer("fastcore-float32", false, false, 1, AnnIndex.SEARCH_BEAM);
   }
 
   public static FastCorePeer exactQuantized() {
-    return new FastCorePeer("fastcore-4bit+rescore", true, false, 1);
+    return new FastCorePeer("fastcore-4bit+rescore", true, false, 1, AnnIndex.SEARCH_BEAM);
   }
 
-  public static FastCorePeer graph(int buildThreads) {
-    return new FastCorePeer("fastcore-ann", true, true, buildThreads);
+  public static FastCorePeer graph(int buildThreads, int searchBeam) {
+    return new FastCorePeer("fastcore-ann", true, true, buildThreads, searchBeam);
   }
 
   @Override
@@ -52,13 +54,13 @@ public final class FastCorePeer implements Peer {
   public String describe() {
     String kernels = Kernels.best().name();
     return graph ? kernels + ", JVector graph M=" + AnnIndex.MAX_DEGREE + " build beam " + AnnIndex.BUILD_BEAM
-        + ", search beam " + AnnIndex.SEARCH_BEAM + ", " + buildThreads + " build threads" : kernels;
+        + ", search beam " + searchBeam + ", " + buildThreads + " build threads" : kernels;
   }
 
   @Override
   public void build(Dataset data) throws InterruptedException {
     core = new FastCore(data.dim(), 60_000, Kernels.best(), quantized, System::currentTimeMillis, graph ? 1 : 0,
-        buildThreads);
+        buildThreads, searchBeam);
     List<Memory> page = new ArrayList<>(4096);
     float[][] vectors = data.vectors();
     for (int i = 0; i < vectors.length; i++) {

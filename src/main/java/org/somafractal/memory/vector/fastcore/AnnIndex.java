@@ -42,7 +42,7 @@ final class AnnIndex implements AutoCloseable {
   static final int MAX_DEGREE = 16;
   /** Candidates kept while inserting a node. */
   static final int BUILD_BEAM = 100;
-  /** Candidates kept while searching, at least; the search then keeps the best {@code k}. */
+  /** Candidates a search keeps by default (at least {@code 2k}); the search then keeps the best {@code k}. */
   static final int SEARCH_BEAM = 64;
   /** Ordinals the builder has not reached yet beyond which the graph is not used (they would all be scanned). */
   static final int MAX_PENDING = 4096;
@@ -67,6 +67,9 @@ final class AnnIndex implements AutoCloseable {
   private int[] ordinalOfSlot = new int[0];
   private int nextOrdinal;
   private int liveOrdinals;
+  /** Ordinals assigned since the last {@link #flush}, not yet handed to the builder. */
+  private int[] unsubmitted = new int[64];
+  private int unsubmittedCount;
 
   /** Builder side: its own copy of the slots, grown by the builder thread only. */
   private int[] builderSlots = new int[1024];
@@ -102,11 +105,27 @@ final class AnnIndex implements AutoCloseable {
     submit(from, slots);
   }
 
-  /** A vector was written to {@code slot} (a new memory or a changed vector): it becomes a new node. */
+  /**
+   * A vector was written to {@code slot} (a new memory or a changed vector): it becomes a new node, handed to the
+   * builder by the next {@link #flush}. Searches see it (exactly) at once.
+   */
   void added(int slot) {
-    int from = nextOrdinal;
+    if (unsubmittedCount == unsubmitted.length) {
+      unsubmitted = Arrays.copyOf(unsubmitted, unsubmitted.length * 2);
+    }
+    unsubmitted[unsubmittedCount++] = slot;
     assign(slot);
-    submit(from, new int[] {slot});
+  }
+
+  /** Hands the nodes added since the last call to the builder, as one batch (inserted in parallel when large). */
+  void flush() {
+    if (unsubmittedCount > 0) {
+      submit(nextOrdinal - unsubmittedCount, Arrays.copyOf(unsubmitted, unsubmittedCount));
+      unsubmittedCount = 0;
+      if (unsubmitted.length > 4096) {
+        unsubmitted = new int[64];
+      }
+    }
   }
 
   /** The memory in {@code slot} was removed: its node is no longer returned. */
@@ -228,7 +247,7 @@ final class AnnIndex implements AutoCloseable {
     System.arraycopy(slots, 0, builderSlots, from, slots.length);
     BuilderScores scores = builderScores;
     try {
-      if (buildPool != null && slots.length > 1) {
+      if (buildPool != null && slots.length >= 64) {
         int step = 4096;
         for (int first = from; first < end && !closed; first += step) {
           int start = first;

@@ -62,6 +62,7 @@ public final class FastCore {
   private final ThreadLocal<SlabSearch> searchers;
   private final int annMinVectors;
   private final int buildThreads;
+  private final int searchBeam;
   private ExecutorService builderThread;
   private ForkJoinPool buildPool;
 
@@ -71,16 +72,17 @@ public final class FastCore {
    * @param tombstoneRetentionMs how long deletes are remembered to reject reordered older upserts
    */
   public FastCore(int dimension, long tombstoneRetentionMs) {
-    this(dimension, tombstoneRetentionMs, 0, 1);
+    this(dimension, tombstoneRetentionMs, 0, 1, AnnIndex.SEARCH_BEAM);
   }
 
   /**
    * An index of {@code dimension}-component vectors using the best kernels of this JVM, with a graph for every tenant
-   * of at least {@code annMinVectors} vectors ({@code 0}: never), built by {@code buildThreads} threads.
+   * of at least {@code annMinVectors} vectors ({@code 0}: never), built by {@code buildThreads} threads and searched
+   * with a beam of {@code searchBeam} candidates.
    */
-  public FastCore(int dimension, long tombstoneRetentionMs, int annMinVectors, int buildThreads) {
+  public FastCore(int dimension, long tombstoneRetentionMs, int annMinVectors, int buildThreads, int searchBeam) {
     this(dimension, tombstoneRetentionMs, Kernels.best(), quantizedByDefault(Kernels.best()), System::currentTimeMillis,
-        annMinVectors, buildThreads);
+        annMinVectors, buildThreads, searchBeam);
   }
 
   private static boolean quantizedByDefault(VectorKernels kernels) {
@@ -89,11 +91,11 @@ public final class FastCore {
   }
 
   FastCore(int dimension, long tombstoneRetentionMs, VectorKernels kernels, boolean quantized, LongSupplier clock) {
-    this(dimension, tombstoneRetentionMs, kernels, quantized, clock, 0, 1);
+    this(dimension, tombstoneRetentionMs, kernels, quantized, clock, 0, 1, AnnIndex.SEARCH_BEAM);
   }
 
   FastCore(int dimension, long tombstoneRetentionMs, VectorKernels kernels, boolean quantized, LongSupplier clock,
-      int annMinVectors, int buildThreads) {
+      int annMinVectors, int buildThreads, int searchBeam) {
     if (dimension <= 0) {
       throw new IllegalArgumentException("dimension must be positive, got " + dimension);
     }
@@ -105,6 +107,7 @@ public final class FastCore {
     this.searchers = ThreadLocal.withInitial(() -> new SlabSearch(kernels));
     this.annMinVectors = annMinVectors;
     this.buildThreads = Math.max(1, buildThreads);
+    this.searchBeam = Math.max(1, searchBeam);
   }
 
   /**
@@ -126,6 +129,7 @@ public final class FastCore {
       remove(r);
     }
     for (Map.Entry<String, AnnIndex> e : graphs.entrySet()) {
+      e.getValue().flush();
       if (e.getValue().worn()) {
         e.getValue().close();
         e.setValue(new AnnIndex(slabs.get(e.getKey()), kernels, builderThread(), buildPool()));
@@ -153,7 +157,7 @@ public final class FastCore {
     if (graph != null && graph.ready()) {
       double matching = f.isEmpty() ? 1 : matchingFraction(slab, f);
       if (matching >= ANN_MIN_MATCHING) {
-        int beam = (int) Math.min(Math.max(AnnIndex.SEARCH_BEAM, 2L * k) / matching, 10L * AnnIndex.SEARCH_BEAM + k);
+        int beam = (int) Math.min(Math.max(searchBeam, 2L * k) / matching, 10L * searchBeam + k);
         List<Hit> hits = searcher.searchGraph(slab, graph, query, k, beam, f);
         if (hits != null) {
           return hits;

@@ -44,7 +44,8 @@ class FastCoreGraphTest {
   }
 
   private FastCore core(int threads) {
-    FastCore core = new FastCore(DIM, 60_000, Kernels.best(), true, System::currentTimeMillis, THRESHOLD, threads);
+    FastCore core = new FastCore(DIM, 60_000, Kernels.best(), true, System::currentTimeMillis, THRESHOLD, threads,
+        AnnIndex.SEARCH_BEAM);
     cores.add(core);
     return core;
   }
