@@ -85,6 +85,10 @@ public final class Settings {
       "The k of reciprocal rank fusion: score = sum of 1 / (k + rank).");
   public static final ConfigKey<Double> HYBRID_ALPHA = ConfigKey.decimal("SOMA_HYBRID_ALPHA", 0.3, 0, 1,
       "Weighted fusion: alpha x cosine + (1 - alpha) x BM25 / best BM25 of the query.");
+  public static final ConfigKey<Double> SEQUENCE_WEIGHT = ConfigKey.decimal("SOMA_SEQUENCE_WEIGHT", 0.3, 0, 1,
+      "Share of a search candidate's relevance lent to its sequence neighbours (the memories at its coordinate with "
+          + "the last axis -1 and +1: a conversation's previous and next turn); 0 = off. A search may set "
+          + "sequence_weight.");
   public static final ConfigKey<Integer> CANDIDATE_MULTIPLIER = ConfigKey.integer("SOMA_CANDIDATE_MULTIPLIER", 4, 1,
       100, "Each index contributes (top_k + offset) x this many candidates before fusion and re-weighting.");
   public static final ConfigKey<Double> IMPORTANCE_WEIGHT = ConfigKey.decimal("SOMA_IMPORTANCE_WEIGHT", 0.3, 0, 1,
@@ -165,7 +169,7 @@ public final class Settings {
       JWT_JWKS_TIMEOUT_MS, JWT_JWKS_CACHE_SECONDS, JWT_JWKS_MIN_REFRESH_SECONDS, JWT_ISSUER, JWT_AUDIENCE,
       JWT_LEEWAY_SECONDS, JWT_TENANT_CLAIM, DATA_DIR, VECTOR_DIM, EMBEDDER, EMBED_MODEL, EMBED_CACHE_SIZE, EMBED_BATCH, TEXT_FIELDS,
       MAX_REQUEST_BODY_MB, MAX_IMPORT_MB, DEFAULT_TOP_K, MAX_TOP_K, MAX_BATCH, FUSION, RRF_K, HYBRID_ALPHA,
-      CANDIDATE_MULTIPLIER, IMPORTANCE_WEIGHT, DECAY_HALF_LIFE_HOURS, DECAY_FLOOR, BUS_TIMEOUT_MS, SQLITE_READ_THREADS,
+      SEQUENCE_WEIGHT, CANDIDATE_MULTIPLIER, IMPORTANCE_WEIGHT, DECAY_HALF_LIFE_HOURS, DECAY_FLOOR, BUS_TIMEOUT_MS, SQLITE_READ_THREADS,
       SQLITE_MAX_BATCH, POSTGRES_URL, PG_POOL_SIZE, REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_TIMEOUT_MS,
       REDIS_KEY_PREFIX, IDEMPOTENCY_TTL_SECONDS, MASTER_KEY, MASTER_KEY_FILE, MASTER_KEY_VERSION,
       MASTER_KEY_PREVIOUS, ENCRYPT_TENANTS, GRAPH_KEEP_DANGLING_LINKS, RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST,
