@@ -93,7 +93,7 @@ public final class Settings {
           + "default: it measured best on LoCoMo, docs/benchmarks.md), or reciprocal rank fusion.");
   public static final ConfigKey<Integer> RRF_K = ConfigKey.integer("SOMA_RRF_K", 60, 1, 10_000,
       "The k of reciprocal rank fusion: score = sum of 1 / (k + rank).");
-  public static final ConfigKey<Double> HYBRID_ALPHA = ConfigKey.decimal("SOMA_HYBRID_ALPHA", 0.6, 0, 1,
+  public static final ConfigKey<Double> HYBRID_ALPHA = ConfigKey.decimal("SOMA_HYBRID_ALPHA", 0.3, 0, 1,
       "Weighted fusion: alpha x cosine + (1 - alpha) x BM25 / best BM25 of the query.");
   public static final ConfigKey<Double> SEQUENCE_WEIGHT = ConfigKey.decimal("SOMA_SEQUENCE_WEIGHT", 0.25, 0, 1,
       "Share of a search candidate's relevance lent to its sequence neighbours (the memories at its coordinate with "
