@@ -202,7 +202,8 @@ public final class PostgresMemoryStore implements MemoryStore {
   @Override
   public Future<Integer> deleteLinks(String tenant, String fromKey, String toKey, String linkType) {
     return write(c -> c.preparedQuery(PostgresQueries.DELETE_LINKS)
-        .execute(Tuple.of(tenant, fromKey, toKey, linkType)).map(RowSet::rowCount));
+        .execute(Tuple.of(tenant, fromKey, toKey, linkType, System.currentTimeMillis()))
+        .map(rows -> rows.iterator().next().getLong(0).intValue()));
   }
 
   @Override
