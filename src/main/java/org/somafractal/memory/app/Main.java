@@ -1,6 +1,7 @@
 package org.somafractal.memory.app;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +21,7 @@ import org.somafractal.memory.app.cli.StatsCmd;
 import org.somafractal.memory.app.cli.StoreCmd;
 import org.somafractal.memory.config.ConfigException;
 import org.somafractal.memory.config.SomaConfig;
+import org.somafractal.memory.metrics.Metrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -82,7 +84,7 @@ public final class Main implements Callable<Integer> {
   static final class Serve implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
-      Vertx vertx = Vertx.vertx();
+      Vertx vertx = Metrics.vertx(new VertxOptions());
       CountDownLatch stopped = new CountDownLatch(1);
       SomaServer[] server = new SomaServer[1];
       int[] exit = {0};

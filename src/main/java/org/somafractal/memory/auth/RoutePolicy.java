@@ -27,7 +27,7 @@ public final class RoutePolicy {
   private static final Map<String, Need> TABLE = new LinkedHashMap<>();
 
   static {
-    publicRoutes("GET /", "GET /healthz", "GET /readyz", "GET /health", "GET /openapi.json", "GET /docs",
+    publicRoutes("GET /", "GET /healthz", "GET /readyz", "GET /health", "GET /metrics", "GET /openapi.json", "GET /docs",
         "GET /docs/*");
     need(Scope.MEMORY_READ,
         "GET /stats", "GET /memories/{coord}", "POST /memories/search", "GET /memories/search",

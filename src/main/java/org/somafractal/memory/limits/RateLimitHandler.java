@@ -26,7 +26,7 @@ import java.util.function.Function;
 public final class RateLimitHandler implements Handler<RoutingContext> {
   /** The credential id of a request without a bearer token. */
   public static final String ANONYMOUS = "anonymous";
-  private static final Set<String> OPERATIONAL = Set.of("/", "/healthz", "/readyz", "/health", "/docs",
+  private static final Set<String> OPERATIONAL = Set.of("/", "/healthz", "/readyz", "/health", "/metrics", "/docs",
       "/openapi.json");
 
   private final RateLimiter limiter;

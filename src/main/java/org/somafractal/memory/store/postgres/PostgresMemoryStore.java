@@ -110,6 +110,23 @@ public final class PostgresMemoryStore implements MemoryStore {
   }
 
   /**
+   * A pool of pipelined connections with cached prepared statements, a connect and pool-wait timeout, and
+   * {@code queryTimeoutMs} as the server's {@code statement_timeout}: the one way this package connects.
+   */
+  static Pool pool(Vertx vertx, PgConnectOptions connect, int size, int connectTimeoutMs, int queryTimeoutMs) {
+    connect.setCachePreparedStatements(true)
+        .addProperty("statement_timeout", Integer.toString(queryTimeoutMs))
+        .addProperty("application_name", "soma-fractal-memory");
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size)
+            .setConnectionTimeout(connectTimeoutMs).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(new NetClientOptions().setConnectTimeout(connectTimeoutMs))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+
+  /**
    * Connects and brings the schema up to date (see {@code PostgresMigrations}).
    *
    * @return the store, or a failure of kind UNAVAILABLE when the database cannot be reached or migrated, INVALID
@@ -123,16 +140,7 @@ public final class PostgresMemoryStore implements MemoryStore {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(SomaException.invalid("POSTGRES_URL: " + e.getMessage()));
     }
-    connect.setCachePreparedStatements(true)
-        .addProperty("statement_timeout", Integer.toString(options.queryTimeoutMs()))
-        .addProperty("application_name", "soma-fractal-memory");
-    Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(options.poolSize())
-            .setConnectionTimeout(options.connectTimeoutMs()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-        .with(new NetClientOptions().setConnectTimeout(options.connectTimeoutMs()))
-        .connectingTo(connect)
-        .using(vertx)
-        .build();
+    Pool pool = pool(vertx, connect, options.poolSize(), options.connectTimeoutMs(), options.queryTimeoutMs());
     PostgresMemoryStore store = new PostgresMemoryStore(vertx, pool, options);
     Future<PostgresMemoryStore> opened = PostgresMigrations.apply(vertx, pool)
         .timeout(options.connectTimeoutMs() + store.timeoutMs, TimeUnit.MILLISECONDS)
@@ -369,7 +377,7 @@ public final class PostgresMemoryStore implements MemoryStore {
   }
 
   /** Completes on {@code context} what {@code future} completes with, failures translated. */
-  private static <T> Future<T> onContext(Context context, Future<T> future) {
+  static <T> Future<T> onContext(Context context, Future<T> future) {
     Promise<T> promise = Promise.promise();
     future.onComplete(ar -> {
       Throwable cause = ar.failed() ? translate(ar.cause()) : null;
