@@ -145,9 +145,9 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Benchmarks that print their figures; see docs/benchmarks.md. */
-  @Command(name = "bench", description = "Run a benchmark: fastcore | embed | store | locomo (see docs/benchmarks.md).")
+  @Command(name = "bench", description = "Run a benchmark: fastcore | embed | store | locomo | events (see docs/benchmarks.md).")
   static final class Bench implements Callable<Integer> {
-    @Parameters(index = "0", description = "fastcore | embed | store | locomo")
+    @Parameters(index = "0", description = "fastcore | embed | store | locomo | events")
     String which;
 
     @CommandLine.Unmatched
@@ -161,8 +161,9 @@ public final class Main implements Callable<Integer> {
         case "embed" -> org.somafractal.memory.embed.EmbedBench.main(args);
         case "store" -> StoreBench.main(args);
         case "locomo" -> LocomoBench.main(args);
+        case "events" -> EventsBench.main(args);
         default -> {
-          System.err.println("unknown benchmark '" + which + "': use fastcore, embed or store");
+          System.err.println("unknown benchmark '" + which + "': use fastcore, embed, store, locomo or events");
           return 2;
         }
       }
