@@ -15,8 +15,8 @@ import org.somafractal.memory.config.Settings;
 import org.somafractal.memory.config.SomaConfig;
 
 /**
- * Installs the HTTP-level limits on a router: CORS (only when origins are configured) and rate limits before the body
- * is read, the JSON depth and string limits after it. The token buckets live in one limiter per Vert.x instance, so
+ * Installs the HTTP-level limits on a router: CORS (only when origins are configured), load shedding and rate limits
+ * before the body is read, the JSON depth and string limits after it. The token buckets live in one limiter per Vert.x instance, so
  * every HTTP verticle draws from the same buckets. Stateless; call once per router.
  */
 public final class HttpLimits {
@@ -27,7 +27,7 @@ public final class HttpLimits {
   }
 
   /**
-   * CORS and rate limiting, for every route: to be installed before the body handler and any route that reads the
+   * CORS, load shedding and rate limiting, for every route: to be installed before the body handler and any route that reads the
    * body as a stream.
    *
    * @param tenantOf the tenant a request claims in its headers
@@ -54,6 +54,8 @@ public final class HttpLimits {
         }
       });
     }
+    // After CORS (a preflight costs nothing) and before the rate limits, so a shed request spends no token.
+    router.route().handler(AdmissionHandler.shared(vertx, config.get(Settings.MAX_IN_FLIGHT)));
     BucketSpec tenant = BucketSpec.of(config.get(Settings.RATE_LIMIT_PER_SECOND), config.get(Settings.RATE_LIMIT_BURST));
     BucketSpec credential = BucketSpec.of(config.get(Settings.CREDENTIAL_RATE_LIMIT_PER_SECOND),
         config.get(Settings.CREDENTIAL_RATE_LIMIT_BURST));

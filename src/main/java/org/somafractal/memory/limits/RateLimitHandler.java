@@ -50,7 +50,8 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String path = ctx.normalizedPath();
+    // The raw path: normalizedPath() throws on a bad %-escape, and the operational paths have none to normalise.
+    String path = ctx.request().path();
     if (OPERATIONAL.contains(path) || path.startsWith("/docs/")) {
       ctx.next();
       return;
