@@ -46,6 +46,7 @@ public final class EventLogVerticle extends VerticleBase {
   private static final Duration POLL = Duration.ofMillis(500);
   private static final long RETRY_MS = 1_000;
   private static final long LAG_EVERY_MS = 2_000;
+  private static final long CLOSE_MS = 5_000;
 
   private final KafkaSettings settings;
   private final String group;
@@ -84,6 +85,8 @@ public final class EventLogVerticle extends VerticleBase {
     return PostgresEventLog.open(vertx, settings.postgresUrl(), settings.timeoutMs()).compose(opened -> {
       log = opened;
       deadLetters = KafkaProducer.create(vertx, settings.producer(client + "-dlq"));
+      // Each send's own future reports its failure; without a handler Vert.x would log each one again.
+      deadLetters.exceptionHandler(e -> { });
       consumer = KafkaConsumer.create(vertx, settings.consumer(client, group));
       return consumer.subscribe(settings.topic());
     }).onSuccess(v -> {
@@ -98,10 +101,11 @@ public final class EventLogVerticle extends VerticleBase {
     stopped = true;
     List<Future<?>> closing = new ArrayList<>();
     if (consumer != null) {
-      closing.add(consumer.close().otherwiseEmpty());
+      // A group member's close waits for the coordinator (up to 30 s); the undeploy does not wait that long.
+      closing.add(consumer.close().timeout(CLOSE_MS, TimeUnit.MILLISECONDS).otherwiseEmpty());
     }
     if (deadLetters != null) {
-      closing.add(deadLetters.close(2_000).otherwiseEmpty());
+      closing.add(deadLetters.close(CLOSE_MS).otherwiseEmpty());
     }
     if (log != null) {
       closing.add(log.close().otherwiseEmpty());

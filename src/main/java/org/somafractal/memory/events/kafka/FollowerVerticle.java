@@ -128,7 +128,7 @@ public final class FollowerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
-    return consumer.close().otherwiseEmpty();
+    return consumer.close().timeout(5, TimeUnit.SECONDS).otherwiseEmpty();
   }
 
   private void loop() {

@@ -31,6 +31,8 @@ public final class KafkaRelay {
   public static KafkaRelay start(Vertx vertx, KafkaSettings settings) {
     KafkaProducer<String, String> producer = KafkaProducer.create(vertx,
         settings.producer("soma-relay-" + UUID.randomUUID().toString().substring(0, 8)));
+    // Every send's own future reports its failure to the relay; without a handler Vert.x would log each one again.
+    producer.exceptionHandler(e -> { });
     PostgresOutbox outbox = PostgresOutbox.create(vertx, settings.postgresUrl(), settings.timeoutMs());
     OutboxRelay relay = new OutboxRelay(vertx, outbox, producer, settings, Metrics.registry(vertx));
     relay.start();
