@@ -6,11 +6,8 @@ import static org.somafractal.memory.api.MultiNodeIT.memory;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.common.TopicPartition;
-import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -125,7 +122,7 @@ class KafkaFaultIT {
     TestServer.await(producer.send(KafkaProducerRecord.create(topic, "dlq/x", "{not json")));
     TestServer.await(producer.close());
 
-    List<ConsumerRecord<String, String>> letters = readAll(node.vertx, broker.bootstrap(), topic + ".dlq", 2);
+    List<ConsumerRecord<String, String>> letters = broker.readAll(node.vertx, topic + ".dlq", 2);
     Set<String> sources = new HashSet<>();
     letters.forEach(r -> sources.add(new String(r.headers().lastHeader("soma-source").value())));
     assertThat(sources).containsExactlyInAnyOrder("outbox", "consumer");
@@ -137,26 +134,5 @@ class KafkaFaultIT {
 
   private static List<String> lexical(TestServer node, String words) {
     return MultiNodeIT.lexicalCoords(node, "fault", words);
-  }
-
-  private static List<ConsumerRecord<String, String>> readAll(Vertx vertx, String bootstrap, String topic, int n) {
-    Map<String, String> raw = new HashMap<>(Map.of("MEMORY_MODE", "test", "KAFKA_BOOTSTRAP_SERVERS", bootstrap));
-    KafkaConsumer<String, String> reader = KafkaConsumer.create(vertx,
-        KafkaSettings.ofAnyMode(SomaConfig.from(raw)).consumer("it-reader", null));
-    List<ConsumerRecord<String, String>> out = new ArrayList<>();
-    try {
-      eventually("the dead-letter topic exists", () -> !TestServer.await(reader.partitionsFor(topic)).isEmpty());
-      Set<TopicPartition> parts = new HashSet<>();
-      TestServer.await(reader.partitionsFor(topic)).forEach(p -> parts.add(new TopicPartition(topic, p.getPartition())));
-      TestServer.await(reader.assign(parts));
-      TestServer.await(reader.seekToBeginning(parts));
-      eventually(n + " dead letters", () -> {
-        TestServer.await(reader.poll(Duration.ofMillis(500))).records().forEach(out::add);
-        return out.size() >= n;
-      });
-      return out;
-    } finally {
-      TestServer.await(reader.close());
-    }
   }
 }

@@ -122,6 +122,11 @@ class MultiNodeIT {
         return done;
       });
       assertThat(db.count("SELECT count(*) FROM outbox WHERE error IS NOT NULL")).isZero();
+      // Two nodes relayed the same outbox: in the normal case each row is published once.
+      int rows = (int) db.count("SELECT count(*) FROM outbox");
+      List<String> published = kafka.readAll(a.vertx, topic, rows).stream()
+          .map(r -> new JsonObject(r.value()).getString("event_id")).toList();
+      assertThat(published).hasSize(rows).doesNotHaveDuplicates();
 
       JsonObject health = a.get("/health", null).json();
       assertThat(health.getString("status")).as("%s", health).isEqualTo("healthy");

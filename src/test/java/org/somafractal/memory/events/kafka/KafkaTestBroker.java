@@ -2,16 +2,28 @@ package org.somafractal.memory.events.kafka;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.PartitionInfo;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Assumptions;
+import org.somafractal.memory.config.SomaConfig;
 
 /**
  * The Kafka of the integration tests. {@link #shared()} is the broker named by {@code KAFKA_BOOTSTRAP_SERVERS}
@@ -72,6 +84,49 @@ public final class KafkaTestBroker implements AutoCloseable {
   /** A topic name no other test uses. */
   public static String topic() {
     return "it." + UUID.randomUUID().toString().substring(0, 12);
+  }
+
+  /**
+   * Every record of {@code topic} from the beginning: reads until at least {@code atLeast} have come (failing after a
+   * minute), then one more second for any extra, so a duplicate would be seen.
+   */
+  public List<ConsumerRecord<String, String>> readAll(Vertx vertx, String topic, int atLeast) {
+    Map<String, String> raw = Map.of("MEMORY_MODE", "test", "KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+    KafkaConsumer<String, String> reader = KafkaConsumer.create(vertx,
+        KafkaSettings.ofAnyMode(SomaConfig.from(raw)).consumer("it-reader", null));
+    List<ConsumerRecord<String, String>> out = new ArrayList<>();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+      List<PartitionInfo> infos = await(reader.partitionsFor(topic));
+      while (infos.isEmpty() && System.nanoTime() < deadline) {
+        infos = await(reader.partitionsFor(topic));
+      }
+      Set<TopicPartition> parts = new HashSet<>();
+      infos.forEach(p -> parts.add(new TopicPartition(topic, p.getPartition())));
+      await(reader.assign(parts));
+      await(reader.seekToBeginning(parts));
+      while (out.size() < atLeast) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("only " + out.size() + " of " + atLeast + " records on " + topic + " within 1 min");
+        }
+        await(reader.poll(Duration.ofMillis(500))).records().forEach(out::add);
+      }
+      long extra = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (System.nanoTime() < extra) {
+        await(reader.poll(Duration.ofMillis(200))).records().forEach(out::add);
+      }
+      return out;
+    } finally {
+      await(reader.close());
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
+    }
   }
 
   /** Stops this test's own broker; its data stays for {@link #start()}. */
