@@ -27,10 +27,10 @@ import org.somafractal.memory.store.postgres.PostgresMemoryStore;
 
 /**
  * The server modes against each other and the event stream, all in this JVM on the machine's PostgreSQL and a running
- * Kafka: stores per second and search latency in {@code development} (SQLite) and {@code evented_enterprise}
- * (PostgreSQL + Kafka), the delay from a write acknowledged by one node to the memory being searchable on another,
- * and the rate at which the relay drains an outbox backlog (the state after a Kafka outage). Uses a fresh database
- * and topic and drops the database afterwards. Prints one JSON line per figure.
+ * Kafka: stores per second and search latency in {@code development} (SQLite), {@code evented_enterprise} without
+ * Kafka (what the relay and the followers cost) and with it; the delay from a write acknowledged by one node to the
+ * memory being searchable on another; and the rate at which the relay drains an outbox backlog (the state after a
+ * Kafka outage). Uses a fresh database and topic and drops the database afterwards. Prints one JSON line per figure.
  *
  * <p>Options: {@code --postgres postgresql://postgres@127.0.0.1:5432/postgres} (a database to connect to for
  * creating the bench database), {@code --kafka 127.0.0.1:19092}, {@code --n 5000} memories, {@code --concurrency 32},
@@ -67,6 +67,10 @@ public final class EventsBench {
       modeFigures("development", embedded, n, concurrency, searches, dim);
       embedded.stop();
 
+      Node postgresOnly = Node.start(with(evented, Map.of("EVENTING_ENABLED", "false")));
+      modeFigures("evented_enterprise without Kafka", postgresOnly, n, concurrency, searches, dim);
+      postgresOnly.stop();
+
       Node a = Node.start(evented);
       modeFigures("evented_enterprise", a, n, concurrency, searches, dim);
       Node b = Node.start(evented);
@@ -89,8 +93,9 @@ public final class EventsBench {
     for (int i = 0; i < n; i++) {
       bodies[i] = StoreBench.item(i, dim, true, random).toBuffer();
     }
+    String tenant = "bench-" + mode.replaceAll("[^a-z]+", "-");
     Load.Result stores = Load.run(node.vertx, n, concurrency, i -> node.client.post("/memories")
-        .putHeader("Content-Type", "application/json").putHeader("X-Soma-Tenant", "bench").sendBuffer(bodies[i])
+        .putHeader("Content-Type", "application/json").putHeader("X-Soma-Tenant", tenant).sendBuffer(bodies[i])
         .map(r -> r.statusCode() == 200));
     print("store", mode, stores, n, concurrency);
     Buffer[] queries = new Buffer[searches];
@@ -104,7 +109,7 @@ public final class EventsBench {
     }
     int searchConcurrency = Math.min(16, concurrency);
     Load.Result search = Load.run(node.vertx, searches, searchConcurrency, i -> node.client.post("/memories/search")
-        .putHeader("Content-Type", "application/json").putHeader("X-Soma-Tenant", "bench").sendBuffer(queries[i])
+        .putHeader("Content-Type", "application/json").putHeader("X-Soma-Tenant", tenant).sendBuffer(queries[i])
         .map(r -> r.statusCode() == 200));
     print("search", mode, search, searches, searchConcurrency);
   }

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.jackson.DatabindCodec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.somafractal.memory.api.HttpVerticle;
@@ -62,6 +63,8 @@ public final class SomaServer {
   }
 
   private final Vertx vertx;
+  /** This node among the nodes sharing a database: marks its outbox rows, so its follower skips its own writes. */
+  private final String nodeId = UUID.randomUUID().toString();
   private final List<String> deployments = new CopyOnWriteArrayList<>();
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
   private volatile String modelId;
@@ -161,7 +164,7 @@ public final class SomaServer {
                     config.get(Settings.GRAPH_KEEP_DANGLING_LINKS)), worker))))
             .compose(v -> record(vertx.deployVerticle(new EventingVerticle(kafka))))
             .compose(v -> kafka == null ? Future.<String>succeededFuture()
-                : record(vertx.deployVerticle(new FollowerVerticle(kafka, replayFrom[0], timeout))))
+                : record(vertx.deployVerticle(new FollowerVerticle(kafka, replayFrom[0], timeout, nodeId))))
             .compose(v -> {
               if (!withHttp) {
                 return Future.<String>succeededFuture();
@@ -219,7 +222,7 @@ public final class SomaServer {
                 + "bus, the outbox table keeps them unsent, and other nodes' writes reach this node's indexes only "
                 + "at its next start");
     return PostgresMemoryStore.open(vertx, new PostgresOptions(config.get(Settings.POSTGRES_URL),
-        config.get(Settings.PG_POOL_SIZE), 0, config.get(Settings.GRAPH_KEEP_DANGLING_LINKS), 0, 0))
+        config.get(Settings.PG_POOL_SIZE), 0, config.get(Settings.GRAPH_KEEP_DANGLING_LINKS), 0, 0, nodeId))
         .map(store -> store);
   }
 

@@ -38,6 +38,9 @@ public final class MemoryEvents {
         .put("tenant", tenant)
         .put("namespace", tenant)
         .put("type", type);
+    if (stored.getString("origin") != null) {
+      event.put("origin", stored.getString("origin"));
+    }
     Long at = stored.getLong("at");
     if (at != null) {
       event.put("timestamp", Instant.ofEpochMilli(at).toString());

@@ -28,8 +28,9 @@ class EventSchemaTest {
   @Test
   void aCreatedRowBecomesAValidEventWithEveryField() {
     UUID eventId = UUID.randomUUID();
-    JsonObject event = MemoryEvents.fromOutbox(eventId, storedUpsert("created"));
+    JsonObject event = MemoryEvents.fromOutbox(eventId, storedUpsert("created").put("origin", "node-1"));
     assertThat(schema.problem(event)).isNull();
+    assertThat(event.getString("origin")).isEqualTo("node-1");
     assertThat(event.getInteger("schema_version")).isEqualTo(1);
     assertThat(event.getString("event_id")).isEqualTo(eventId.toString());
     assertThat(event.getString("id")).isEqualTo(MEMORY_ID);

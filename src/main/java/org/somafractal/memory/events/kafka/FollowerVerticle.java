@@ -13,6 +13,7 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndTimestamp;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.somafractal.memory.core.IndexBatch;
@@ -50,7 +52,8 @@ import org.somafractal.memory.vector.VectorIndex;
  * searchable here. An event names the change; the memory itself is read from the canonical store by id (one read
  * per tenant and poll), so the indexes hold exactly what is committed, decrypted as this node's store client
  * decrypts it, and an event that arrives late or twice cannot put an older version back (the indexes keep the
- * newest {@code seq} and remember deletes).
+ * newest {@code seq} and remember deletes). Events of this node's own writes (header {@code soma-origin} = its node
+ * id) are skipped unread: the write path indexed them before acknowledging.
  *
  * <p>Catching up: the indexes rebuild from a full scan of the store at start; this follower starts reading each
  * partition at the first event published since {@code replayFromMs} (the time before that scan began, less
@@ -73,6 +76,7 @@ public final class FollowerVerticle extends VerticleBase {
   private final KafkaSettings settings;
   private final long replayFromMs;
   private final long busTimeoutMs;
+  private final String nodeId;
   private final Set<TopicPartition> assigned = new HashSet<>();
   /** Per partition, the offset of the next record to apply. */
   private final Map<TopicPartition, Long> next = new HashMap<>();
@@ -84,6 +88,7 @@ public final class FollowerVerticle extends VerticleBase {
   private GraphIndex graph;
   private Counter applied;
   private Counter unreadable;
+  private Counter ownSkipped;
   private Counter failures;
   private Timer delay;
   private long nextDiscovery;
@@ -93,17 +98,22 @@ public final class FollowerVerticle extends VerticleBase {
 
   /**
    * @param replayFromMs epoch ms before which events are covered by the index rebuild (see the class comment)
+   * @param nodeId this node's id, which its own outbox rows carry: their events are skipped
    */
-  public FollowerVerticle(KafkaSettings settings, long replayFromMs, long busTimeoutMs) {
+  public FollowerVerticle(KafkaSettings settings, long replayFromMs, long busTimeoutMs, String nodeId) {
     this.settings = settings;
     this.replayFromMs = replayFromMs;
     this.busTimeoutMs = busTimeoutMs;
+    this.nodeId = nodeId;
   }
 
   @Override
   public Future<?> start() {
     MeterRegistry registry = Metrics.registry(vertx);
     applied = Counter.builder("soma.follower.applied").description("Events applied to this node's indexes")
+        .register(registry);
+    ownSkipped = Counter.builder("soma.follower.own.skipped")
+        .description("Events of this node's own writes, skipped (indexed when they were acknowledged)")
         .register(registry);
     unreadable = Counter.builder("soma.follower.unreadable")
         .description("Events this node could not read (not JSON, or an unknown type) and skipped").register(registry);
@@ -216,6 +226,12 @@ public final class FollowerVerticle extends VerticleBase {
       TopicPartition tp = new TopicPartition(record.topic(), record.partition());
       first.putIfAbsent(tp, record.offset());
       last.put(tp, record.offset());
+      Header origin = record.headers().lastHeader(OutboxRelay.ORIGIN_HEADER);
+      if (origin != null && nodeId.equals(new String(origin.value(), StandardCharsets.UTF_8))) {
+        // This node's own write: indexed before it was acknowledged.
+        ownSkipped.increment();
+        continue;
+      }
       JsonObject event;
       try {
         event = new JsonObject(record.value());

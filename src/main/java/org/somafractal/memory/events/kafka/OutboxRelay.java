@@ -38,6 +38,8 @@ final class OutboxRelay {
   private static final long BACKLOG_EVERY_MS = 2_000;
   private static final long PURGE_EVERY_MS = 60_000;
   private static final int PURGE_LIMIT = 10_000;
+  /** The record header naming the node that wrote the change, so a follower can skip its own without parsing. */
+  static final String ORIGIN_HEADER = "soma-origin";
 
   private final Vertx vertx;
   private final PostgresOutbox outbox;
@@ -139,7 +141,12 @@ final class OutboxRelay {
         problem = "cannot be read as an event: " + e.getMessage();
       }
       if (problem == null) {
-        records.add(KafkaProducerRecord.create(settings.topic(), MemoryEvents.key(event), event.encode()));
+        KafkaProducerRecord<String, String> record = KafkaProducerRecord.create(settings.topic(),
+            MemoryEvents.key(event), event.encode());
+        if (event.getString("origin") != null) {
+          record.addHeader(ORIGIN_HEADER, event.getString("origin"));
+        }
+        records.add(record);
         valid.add(row.id());
       } else {
         LOG.error("Outbox row {} (event {}) does not match {} and goes to the dead-letter topic {}: {}", row.id(),

@@ -210,7 +210,7 @@ public final class PostgresMemoryStore implements MemoryStore {
   @Override
   public Future<Integer> deleteLinks(String tenant, String fromKey, String toKey, String linkType) {
     return write(c -> c.preparedQuery(PostgresQueries.DELETE_LINKS)
-        .execute(Tuple.of(tenant, fromKey, toKey, linkType, System.currentTimeMillis()))
+        .execute(Tuple.of(tenant, fromKey, toKey, linkType, System.currentTimeMillis(), options.origin()))
         .map(rows -> rows.iterator().next().getLong(0).intValue()));
   }
 
@@ -548,7 +548,8 @@ public final class PostgresMemoryStore implements MemoryStore {
           .addValue(d.text() == null ? "" : d.text())
           .addValue(PostgresCodec.vector(d.vector()))
           .addValue(d.modelId())
-          .addValue(now));
+          .addValue(now)
+          .addValue(options.origin()));
     }
     return c.preparedQuery(PostgresQueries.UPSERT).executeBatch(rows).map(result -> {
       List<StoredMemory> out = new ArrayList<>(drafts.size());
@@ -570,7 +571,7 @@ public final class PostgresMemoryStore implements MemoryStore {
     long now = System.currentTimeMillis();
     List<Tuple> rows = new ArrayList<>(keys.size());
     for (String key : keys) {
-      rows.add(Tuple.of(tenant, key, now));
+      rows.add(Tuple.of(tenant, key, now, options.origin()));
     }
     return c.preparedQuery(deleteSql).executeBatch(rows).map(result -> {
       List<Removal> out = new ArrayList<>(keys.size());
@@ -585,12 +586,13 @@ public final class PostgresMemoryStore implements MemoryStore {
     });
   }
 
-  private static Future<Link> applyPutLink(SqlConnection c, Link d) {
+  private Future<Link> applyPutLink(SqlConnection c, Link d) {
     validate(d);
     long now = System.currentTimeMillis();
     JsonObject metadata = PostgresCodec.json(d.metadata());
     return c.preparedQuery(PostgresQueries.PUT_LINK)
-        .execute(Tuple.of(d.tenant(), d.fromKey(), d.toKey(), d.linkType(), d.strength(), metadata, now))
+        .execute(Tuple.of(d.tenant(), d.fromKey(), d.toKey(), d.linkType(), d.strength(), metadata, now,
+            options.origin()))
         .compose(rows -> {
           var it = rows.iterator();
           if (!it.hasNext()) {

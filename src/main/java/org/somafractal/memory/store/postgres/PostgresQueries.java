@@ -41,8 +41,8 @@ final class PostgresQueries {
    * seq once it holds the row's lock, so of two nodes updating one memory the one that commits last has the higher
    * seq (a seq taken in VALUES would be drawn before the wait). The outbox row carries what the event needs (see
    * {@code events.MemoryEvents}): the stored payload and metadata (sealed for a tenant encrypted at rest), importance,
-   * model and embedding. Parameters: id, tenant, key, coord, cube lower and upper corners, payload, type, importance,
-   * metadata, text, embedding, model id, now.
+   * model and embedding, and the node that wrote it. Parameters: id, tenant, key, coord, cube lower and upper corners,
+   * payload, type, importance, metadata, text, embedding, model id, now, origin node.
    */
   static final String UPSERT = """
       WITH up AS (
@@ -61,7 +61,7 @@ final class PostgresQueries {
         SELECT tenant, id, jsonb_build_object('type', CASE WHEN created THEN 'created' ELSE 'updated' END,
           'tenant', tenant, 'id', id, 'coord', coord_key, 'memory_type', memory_type, 'seq', seq, 'at', $14::bigint,
           'payload', payload, 'metadata', metadata, 'importance', importance, 'model_id', model_id,
-          'embedding', encode(embedding, 'base64')),
+          'embedding', encode(embedding, 'base64'), 'origin', $15::text),
           $14
         FROM up
       )
@@ -74,12 +74,13 @@ final class PostgresQueries {
       ), event AS (
         INSERT INTO outbox (tenant, memory_id, event, created_at)
         SELECT tenant, id, jsonb_build_object('type', 'deleted', 'tenant', tenant, 'id', id, 'coord', coord_key,
-          'seq', seq, 'at', $3::bigint), $3
+          'seq', seq, 'at', $3::bigint, 'origin', $4::text), $3
         FROM del
       )""";
 
   /**
-   * Deletes one memory and writes its outbox row; a seq is taken only when a row goes. Parameters: tenant, key, now.
+   * Deletes one memory and writes its outbox row; a seq is taken only when a row goes. Parameters: tenant, key, now,
+   * origin node.
    * Leaves the links from and to the key in place.
    */
   static final String DELETE_KEEP_LINKS = DELETE_HEAD + "\nSELECT id, seq FROM del";
@@ -115,7 +116,7 @@ final class PostgresQueries {
   /**
    * Inserts or updates a link only when a memory of the tenant lies at its source, and writes its {@code linked}
    * outbox row, in one statement; no row back means there is no such memory. Parameters: tenant, from, to, type,
-   * strength, metadata, now.
+   * strength, metadata, now, origin node.
    */
   static final String PUT_LINK = """
       WITH source AS (
@@ -131,13 +132,13 @@ final class PostgresQueries {
         INSERT INTO outbox (tenant, memory_id, event, created_at)
         SELECT up.tenant, source.id, jsonb_build_object('type', 'linked', 'tenant', up.tenant, 'id', source.id,
           'from', up.from_key, 'to', up.to_key, 'link_type', up.link_type, 'strength', up.strength,
-          'metadata', up.metadata, 'created_at', up.created_at, 'at', $7::bigint), $7
+          'metadata', up.metadata, 'created_at', up.created_at, 'at', $7::bigint, 'origin', $8::text), $7
         FROM up, source
       )
       SELECT created_at FROM up""";
   /**
    * Deletes the links between two keys and writes one {@code unlinked} outbox row per deleted link; answers their
-   * number. Parameters: tenant, from, to, type ({@code null} = every type), now.
+   * number. Parameters: tenant, from, to, type ({@code null} = every type), now, origin node.
    */
   static final String DELETE_LINKS = """
       WITH gone AS (
@@ -146,7 +147,7 @@ final class PostgresQueries {
       ), event AS (
         INSERT INTO outbox (tenant, memory_id, event, created_at)
         SELECT g.tenant, m.id, jsonb_build_object('type', 'unlinked', 'tenant', g.tenant, 'id', m.id,
-          'from', g.from_key, 'to', g.to_key, 'link_type', g.link_type, 'at', $5::bigint), $5
+          'from', g.from_key, 'to', g.to_key, 'link_type', g.link_type, 'at', $5::bigint, 'origin', $6::text), $5
         FROM gone g LEFT JOIN memories m ON m.tenant = g.tenant AND m.coord_key = g.from_key
       )
       SELECT count(*) FROM gone""";

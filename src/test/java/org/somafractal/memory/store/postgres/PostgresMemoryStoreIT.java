@@ -198,7 +198,7 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
   @Test
   void anUnreachableServerIsUnavailableWithoutDetails() {
     SomaException e = failure(PostgresMemoryStore.open(vertx, new PostgresOptions(
-        "postgresql://postgres:secret@127.0.0.1:1/none", 1, 0, false, 2_000, 2_000)));
+        "postgresql://postgres:secret@127.0.0.1:1/none", 1, 0, false, 2_000, 2_000, null)));
     assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
     assertThat(e.getMessage()).doesNotContain("secret").doesNotContainIgnoringCase("sql");
     assertThat(failure(PostgresMemoryStore.open(vertx, PostgresOptions.of("mysql://x"))).kind())
