@@ -28,7 +28,7 @@ import org.somafractal.memory.store.postgres.PostgresMemoryStore;
 /**
  * The server modes against each other and the event stream, all in this JVM on the machine's PostgreSQL and a running
  * Kafka: stores per second and search latency in {@code development} (SQLite), {@code evented_enterprise} without
- * Kafka (what the relay and the followers cost) and with it; the delay from a write acknowledged by one node to the
+ * Kafka (what the relay and the followers cost), with it and events without embeddings, and with it; the delay from a write acknowledged by one node to the
  * memory being searchable on another; and the rate at which the relay drains an outbox backlog (the state after a
  * Kafka outage). Uses a fresh database and topic and drops the database afterwards. Prints one JSON line per figure.
  *
@@ -70,6 +70,10 @@ public final class EventsBench {
       Node postgresOnly = Node.start(with(evented, Map.of("EVENTING_ENABLED", "false")));
       modeFigures("evented_enterprise without Kafka", postgresOnly, n, concurrency, searches, dim);
       postgresOnly.stop();
+
+      Node lean = Node.start(with(evented, Map.of("SOMA_EVENT_EMBEDDINGS", "false")));
+      modeFigures("evented_enterprise, events without embeddings", lean, n, concurrency, searches, dim);
+      lean.stop();
 
       Node a = Node.start(evented);
       modeFigures("evented_enterprise", a, n, concurrency, searches, dim);

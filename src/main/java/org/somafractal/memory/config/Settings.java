@@ -127,6 +127,9 @@ public final class Settings {
       "Topic of the memory events (schemas/memory-event-v1.json), keyed by tenant and memory id.");
   public static final ConfigKey<String> KAFKA_DLQ_TOPIC = ConfigKey.text("SOMA_KAFKA_DLQ_TOPIC", "memory.events.dlq",
       "Dead-letter topic: outbox rows that fail the event schema, and events soma consumer cannot process.");
+  public static final ConfigKey<Boolean> EVENT_EMBEDDINGS = ConfigKey.bool("SOMA_EVENT_EMBEDDINGS", true,
+      "Whether memory events carry the embedding (384 numbers by default; the nodes' own indexes do not need it, "
+          + "other consumers may): false makes events smaller and the relay faster.");
   public static final ConfigKey<Integer> KAFKA_TIMEOUT_MS = ConfigKey.integer("SOMA_KAFKA_TIMEOUT_MS", 10_000, 100,
       600_000, "Timeout of every Kafka call (publish, poll, metadata); a relay batch that times out stays in the "
           + "outbox and is published again.");
@@ -195,7 +198,7 @@ public final class Settings {
       CANDIDATE_MULTIPLIER, IMPORTANCE_WEIGHT, DECAY_HALF_LIFE_HOURS, DECAY_FLOOR, BUS_TIMEOUT_MS, SQLITE_READ_THREADS,
       SQLITE_MAX_BATCH, POSTGRES_URL, PG_POOL_SIZE, REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_TIMEOUT_MS,
       REDIS_KEY_PREFIX, IDEMPOTENCY_TTL_SECONDS, KAFKA_BOOTSTRAP_SERVERS, EVENTING_ENABLED, KAFKA_TOPIC,
-      KAFKA_DLQ_TOPIC, KAFKA_TIMEOUT_MS, OUTBOX_BATCH, OUTBOX_POLL_MS, OUTBOX_RETENTION_SECONDS, FOLLOW_REPLAY_SECONDS,
+      KAFKA_DLQ_TOPIC, EVENT_EMBEDDINGS, KAFKA_TIMEOUT_MS, OUTBOX_BATCH, OUTBOX_POLL_MS, OUTBOX_RETENTION_SECONDS, FOLLOW_REPLAY_SECONDS,
       CONSUMER_GROUP, CONSUMER_METRICS_PORT, MASTER_KEY, MASTER_KEY_FILE, MASTER_KEY_VERSION,
       MASTER_KEY_PREVIOUS, ENCRYPT_TENANTS, GRAPH_KEEP_DANGLING_LINKS, RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST,
       CREDENTIAL_RATE_LIMIT_PER_SECOND, CREDENTIAL_RATE_LIMIT_BURST, QUOTA_MAX_MEMORIES, QUOTA_MAX_BYTES, QUOTA_MAX_LINKS,

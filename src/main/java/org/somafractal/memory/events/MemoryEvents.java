@@ -26,8 +26,9 @@ public final class MemoryEvents {
    *
    * @param eventId the row's event id, fixed when the row was written
    * @param stored the row's {@code event} column
+   * @param withEmbedding whether the event carries the memory's embedding
    */
-  public static JsonObject fromOutbox(UUID eventId, JsonObject stored) {
+  public static JsonObject fromOutbox(UUID eventId, JsonObject stored, boolean withEmbedding) {
     // "op" is the name rows written before schema version 3 of the database used.
     String type = stored.getString("type", stored.getString("op"));
     String tenant = stored.getString("tenant");
@@ -57,7 +58,7 @@ public final class MemoryEvents {
           event.put("model_revision", stored.getString("model_id"));
         }
         String embedding = stored.getString("embedding");
-        if (embedding != null) {
+        if (embedding != null && withEmbedding) {
           event.put("embedding", floats(embedding));
         }
       }

@@ -28,7 +28,7 @@ class EventSchemaTest {
   @Test
   void aCreatedRowBecomesAValidEventWithEveryField() {
     UUID eventId = UUID.randomUUID();
-    JsonObject event = MemoryEvents.fromOutbox(eventId, storedUpsert("created").put("origin", "node-1"));
+    JsonObject event = MemoryEvents.fromOutbox(eventId, storedUpsert("created").put("origin", "node-1"), true);
     assertThat(schema.problem(event)).isNull();
     assertThat(event.getString("origin")).isEqualTo("node-1");
     assertThat(event.getInteger("schema_version")).isEqualTo(1);
@@ -40,6 +40,9 @@ class EventSchemaTest {
     assertThat(event.getString("model_revision")).isEqualTo("all-minilm-l6-v2-q");
     assertThat(event.getJsonArray("embedding")).isEqualTo(new JsonArray().add(0.5f).add(-0.25f).add(1f));
     assertThat(MemoryEvents.key(event)).isEqualTo("acme/" + MEMORY_ID);
+    JsonObject lean = MemoryEvents.fromOutbox(eventId, storedUpsert("created"), false);
+    assertThat(lean.containsKey("embedding")).isFalse();
+    assertThat(schema.problem(lean)).isNull();
   }
 
   @Test
@@ -47,34 +50,34 @@ class EventSchemaTest {
     JsonObject stored = storedUpsert("updated");
     stored.remove("type");
     stored.put("op", "updated");
-    assertThat(schema.problem(MemoryEvents.fromOutbox(UUID.randomUUID(), stored))).isNull();
+    assertThat(schema.problem(MemoryEvents.fromOutbox(UUID.randomUUID(), stored, true))).isNull();
   }
 
   @Test
   void deletesAndLinksAreValid() {
     JsonObject deleted = new JsonObject().put("type", "deleted").put("tenant", "acme").put("id", MEMORY_ID)
         .put("coord", "1.0").put("seq", 7).put("at", 1L);
-    JsonObject event = MemoryEvents.fromOutbox(UUID.randomUUID(), deleted);
+    JsonObject event = MemoryEvents.fromOutbox(UUID.randomUUID(), deleted, true);
     assertThat(schema.problem(event)).isNull();
     assertThat(event.getValue("payload")).isNull();
 
     JsonObject linked = new JsonObject().put("type", "linked").put("tenant", "acme").put("id", MEMORY_ID)
         .put("from", "1.0").put("to", "2.0").put("link_type", "related").put("strength", 0.5)
         .put("metadata", new JsonObject()).put("created_at", 5L).put("at", 6L);
-    JsonObject link = MemoryEvents.fromOutbox(UUID.randomUUID(), linked);
+    JsonObject link = MemoryEvents.fromOutbox(UUID.randomUUID(), linked, true);
     assertThat(schema.problem(link)).isNull();
     assertThat(link.getJsonObject("payload").getString("created_at")).isEqualTo("1970-01-01T00:00:00.005Z");
 
     JsonObject dangling = new JsonObject().put("type", "unlinked").put("tenant", "acme").putNull("id")
         .put("from", "1.0").put("to", "2.0").put("link_type", "related").put("at", 6L);
-    JsonObject unlink = MemoryEvents.fromOutbox(UUID.randomUUID(), dangling);
+    JsonObject unlink = MemoryEvents.fromOutbox(UUID.randomUUID(), dangling, true);
     assertThat(schema.problem(unlink)).isNull();
     assertThat(MemoryEvents.key(unlink)).isEqualTo("acme/coord:1.0");
   }
 
   @Test
   void eventsMissingOrBreakingAFieldAreRefusedWithTheLocation() {
-    JsonObject good = MemoryEvents.fromOutbox(UUID.randomUUID(), storedUpsert("created"));
+    JsonObject good = MemoryEvents.fromOutbox(UUID.randomUUID(), storedUpsert("created"), true);
     assertThat(schema.problem(good.copy().put("type", "exploded"))).contains("/type");
     assertThat(schema.problem(good.copy().put("event_id", "not-a-uuid"))).contains("/event_id");
     assertThat(schema.problem(good.copy().put("timestamp", "yesterday"))).contains("/timestamp");
@@ -92,6 +95,6 @@ class EventSchemaTest {
     assertThat(schema.problem(linkWithoutTarget)).isNotNull();
     JsonObject storedWithoutTenant = storedUpsert("created");
     storedWithoutTenant.remove("tenant");
-    assertThat(schema.problem(MemoryEvents.fromOutbox(UUID.randomUUID(), storedWithoutTenant))).isNotNull();
+    assertThat(schema.problem(MemoryEvents.fromOutbox(UUID.randomUUID(), storedWithoutTenant, true))).isNotNull();
   }
 }

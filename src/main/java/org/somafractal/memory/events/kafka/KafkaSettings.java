@@ -10,6 +10,7 @@ import org.somafractal.memory.config.SomaConfig;
  * says how this server talks to Kafka (acknowledgements, idempotence, timeouts on every call).
  *
  * @param bootstrapServers {@code host:port[,host:port...]}
+ * @param embeddings whether published events carry the memory's embedding
  * @param timeoutMs the bound of every Kafka call
  * @param outboxBatch the most outbox rows published in one relay transaction
  * @param outboxPollMs the relay's polling period
@@ -17,7 +18,8 @@ import org.somafractal.memory.config.SomaConfig;
  * @param replaySeconds how far before its index rebuild a starting node replays the topic
  * @param postgresUrl the database of the outbox
  */
-public record KafkaSettings(String bootstrapServers, String topic, String dlqTopic, int timeoutMs, int outboxBatch,
+public record KafkaSettings(String bootstrapServers, String topic, String dlqTopic, boolean embeddings, int timeoutMs,
+    int outboxBatch,
     int outboxPollMs, int retentionSeconds, int replaySeconds, String postgresUrl) {
 
   /**
@@ -39,7 +41,7 @@ public record KafkaSettings(String bootstrapServers, String topic, String dlqTop
       return null;
     }
     return new KafkaSettings(servers.strip(), config.get(Settings.KAFKA_TOPIC), config.get(Settings.KAFKA_DLQ_TOPIC),
-        config.get(Settings.KAFKA_TIMEOUT_MS), config.get(Settings.OUTBOX_BATCH), config.get(Settings.OUTBOX_POLL_MS),
+        config.get(Settings.EVENT_EMBEDDINGS), config.get(Settings.KAFKA_TIMEOUT_MS), config.get(Settings.OUTBOX_BATCH), config.get(Settings.OUTBOX_POLL_MS),
         config.get(Settings.OUTBOX_RETENTION_SECONDS), config.get(Settings.FOLLOW_REPLAY_SECONDS),
         config.get(Settings.POSTGRES_URL));
   }

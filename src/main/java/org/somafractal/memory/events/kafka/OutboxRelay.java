@@ -134,7 +134,7 @@ final class OutboxRelay {
       JsonObject event;
       String problem;
       try {
-        event = MemoryEvents.fromOutbox(row.eventId(), row.event());
+        event = MemoryEvents.fromOutbox(row.eventId(), row.event(), settings.embeddings());
         problem = schema.problem(event);
       } catch (RuntimeException e) {
         event = null;
