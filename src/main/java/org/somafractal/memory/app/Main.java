@@ -145,9 +145,9 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Benchmarks that print their figures; see docs/benchmarks.md. */
-  @Command(name = "bench", description = "Run a benchmark: fastcore | embed | store | locomo | events (see docs/benchmarks.md).")
+  @Command(name = "bench", description = "Run a benchmark: fastcore | embed | store | locomo | security | events (see docs/benchmarks.md).")
   static final class Bench implements Callable<Integer> {
-    @Parameters(index = "0", description = "fastcore | embed | store | locomo | events")
+    @Parameters(index = "0", description = "fastcore | embed | store | locomo | security | events")
     String which;
 
     @CommandLine.Unmatched
@@ -162,8 +162,9 @@ public final class Main implements Callable<Integer> {
         case "store" -> StoreBench.main(args);
         case "locomo" -> LocomoBench.main(args);
         case "events" -> EventsBench.main(args);
+        case "security" -> SecurityBench.main(args);
         default -> {
-          System.err.println("unknown benchmark '" + which + "': use fastcore, embed, store, locomo or events");
+          System.err.println("unknown benchmark '" + which + "': use fastcore, embed, store, locomo, security or events");
           return 2;
         }
       }

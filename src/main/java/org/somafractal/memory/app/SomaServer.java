@@ -14,6 +14,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.somafractal.memory.api.HttpVerticle;
+import org.somafractal.memory.audit.AuditLog;
+import org.somafractal.memory.audit.AuditVerticle;
 import org.somafractal.memory.auth.AuthSettings;
 import org.somafractal.memory.bus.Bus;
 import org.somafractal.memory.config.ConfigException;
@@ -44,10 +46,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires one server for a mode and deploys its verticles in dependency order: storage, then the embedding worker and
- * the index workers (vector and lexical rebuild themselves from the store; the graph loads each tenant lazily), then
- * eventing (with the outbox relay when Kafka is configured), the follower of the event stream (Kafka only), and the
- * HTTP verticles last, so that a server that answers HTTP is fully ready.
+ * Wires one server for a mode and deploys its verticles in dependency order: storage (and the audit log beside it),
+ * then the embedding worker and the index workers (vector and lexical rebuild themselves from the store; the graph
+ * loads each tenant lazily), then eventing (with the outbox relay when Kafka is configured), the follower of the
+ * event stream (Kafka only), and the HTTP verticles last, so that a server that answers HTTP is fully ready.
+ * {@link #stop} undeploys in reverse order.
  */
 public final class SomaServer {
   private static final Logger LOG = LoggerFactory.getLogger(SomaServer.class);
@@ -147,8 +150,13 @@ public final class SomaServer {
         .onSuccess(model -> modelId = model.id())
         .compose(model -> openStore(config)
             // Always wrapped, also with no tenant encrypted: a sealed row then fails clearly instead of being served.
-            .compose(store -> record(vertx.deployVerticle(new StorageVerticle(new EncryptingMemoryStore(store,
-                cipher)))))
+            .compose(opened -> record(vertx.deployVerticle(new StorageVerticle(new EncryptingMemoryStore(
+                opened.store(), cipher))))
+                // After the store and before HTTP, so it stops after HTTP (storing what is pending) and before the store.
+                .compose(v -> withHttp && config.get(Settings.AUDIT)
+                    ? record(vertx.deployVerticle(new AuditVerticle(opened.audit(),
+                        config.get(Settings.AUDIT_RETENTION_DAYS))))
+                    : Future.<String>succeededFuture()))
             .compose(v -> record(vertx.deployVerticle(new EmbeddingVerticle(model,
                 config.get(Settings.EMBED_BATCH), config.get(Settings.EMBED_CACHE_SIZE)), worker)))
             .compose(v -> {
@@ -172,7 +180,7 @@ public final class SomaServer {
               int instances = config.get(Settings.HTTP_INSTANCES);
               int n = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
               return record(vertx.deployVerticle(() -> {
-                HttpVerticle http = new HttpVerticle(config, auth, model.id());
+                HttpVerticle http = new HttpVerticle(config, auth, model.id(), config.get(Settings.AUDIT));
                 httpVerticles.add(http);
                 return http;
               }, new DeploymentOptions().setInstances(n)));
@@ -207,9 +215,14 @@ public final class SomaServer {
     }
   }
 
-  private Future<MemoryStore> openStore(SomaConfig config) {
+  /** The canonical store and the audit log in the same database. */
+  private record OpenedStore(MemoryStore store, AuditLog audit) {
+  }
+
+  private Future<OpenedStore> openStore(SomaConfig config) {
     if (!serverMode(config)) {
-      return SqliteMemoryStore.open(vertx, sqliteOptions(config)).map(store -> store);
+      return SqliteMemoryStore.open(vertx, sqliteOptions(config))
+          .map(store -> new OpenedStore(store, store.auditLog()));
     }
     boolean redis = config.get(Settings.REDIS_URL) != null || config.get(Settings.REDIS_HOST) != null;
     KafkaSettings kafka = KafkaSettings.of(config);
@@ -223,7 +236,7 @@ public final class SomaServer {
                 + "at its next start");
     return PostgresMemoryStore.open(vertx, new PostgresOptions(config.get(Settings.POSTGRES_URL),
         config.get(Settings.PG_POOL_SIZE), 0, config.get(Settings.GRAPH_KEEP_DANGLING_LINKS), 0, 0, nodeId))
-        .map(store -> store);
+        .map(store -> new OpenedStore(store, store.auditLog()));
   }
 
   private static SqliteOptions sqliteOptions(SomaConfig config) {

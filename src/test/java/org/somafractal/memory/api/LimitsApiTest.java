@@ -11,9 +11,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.somafractal.memory.auth.TestJwts;
 
 /** Rate limits, quotas, JSON limits and CORS, over real HTTP. */
 class LimitsApiTest {
@@ -105,6 +107,39 @@ class LimitsApiTest {
         assertThat(++passed).as("requests let through after the refill").isLessThan(4);
       }
       assertThat(total(server, "b")).as("the limited write stored nothing").isZero();
+    }
+  }
+
+  @Test
+  void theTenantBucketIsTheVerifiedTenantsWhateverTheHeadersClaim() {
+    try (TestServer server = TestServer.start(Map.of("SOMA_JWT_SECRET", TestJwts.SECRET,
+        "SOMA_RATE_LIMIT_PER_SECOND", "0.01", "SOMA_RATE_LIMIT_BURST", "2"))) {
+      String a = TestJwts.hs256(TestJwts.claims("tenant-a", "memory:read"), TestJwts.SECRET);
+      String b = TestJwts.hs256(TestJwts.claims("tenant-b", "memory:read"), TestJwts.SECRET);
+      // Anyone may claim tenant-b in a header; without a valid credential that spends none of tenant-b's budget.
+      for (int i = 0; i < 5; i++) {
+        assertThat(server.call(HttpMethod.GET, "/stats", null, "tenant-b", null).status()).isEqualTo(401);
+        assertThat(server.call(HttpMethod.GET, "/stats", null, "tenant-b", "forged." + i + ".jwt").status())
+            .isEqualTo(401);
+      }
+      for (int i = 0; i < 2; i++) {
+        assertThat(server.call(HttpMethod.GET, "/stats", null, null, a).status()).as("A's burst, request %d", i)
+            .isEqualTo(200);
+      }
+      TestServer.Resp limited = server.call(HttpMethod.GET, "/stats", null, null, a);
+      assertThat(limited.status()).as("no tenant header: still A's bucket, not the default tenant's").isEqualTo(429);
+      assertThat(limited.json().getString("detail")).contains("tenant 'tenant-a'");
+      assertThat(server.call(HttpMethod.GET, "/docs/../stats", null, null, a).status())
+          .as("a dot segment through a public prefix reaches /stats, and its bucket").isEqualTo(429);
+      for (String claimed : List.of("tenant-b", "default", "elsewhere")) {
+        TestServer.Resp dodge = server.call(HttpMethod.GET, "/stats", null, claimed, a);
+        assertThat(dodge.status()).as("A's token claiming %s: refused, never served from another bucket", claimed)
+            .isIn(403, 429);
+      }
+      assertThat(server.call(HttpMethod.GET, "/stats", null, null, b).status()).as("B kept its whole burst")
+          .isEqualTo(200);
+      assertThat(server.call(HttpMethod.GET, "/stats", null, "tenant-b", b).status()).isEqualTo(200);
+      assertThat(server.call(HttpMethod.GET, "/stats", null, null, b).status()).isEqualTo(429);
     }
   }
 
