@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.somafractal.memory.embed.Embedder;
+import org.somafractal.memory.events.kafka.KafkaHealth;
 import org.somafractal.memory.lexical.LexicalIndex;
 import org.somafractal.memory.redis.RedisConnection;
 import org.somafractal.memory.service.MemoryService;
@@ -20,6 +21,9 @@ final class AdminRoutes {
   static final String VERSION = "0.1.0";
   private static final String HEALTH_TENANT = "_health";
   private static final String REDIS = "redis";
+  private static final String KAFKA = "kafka";
+  /** Backends the server serves without: down means degraded, not unhealthy. */
+  private static final java.util.Set<String> OPTIONAL = java.util.Set.of(REDIS, KAFKA);
 
   private final MemoryService service;
   private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
@@ -27,7 +31,7 @@ final class AdminRoutes {
   private final long startedAt = System.currentTimeMillis();
 
   AdminRoutes(MemoryService service, MemoryStore store, VectorIndex vectors, LexicalIndex lexical, Embedder embedder,
-      String mode, RedisConnection redis) {
+      String mode, RedisConnection redis, KafkaHealth kafka) {
     this.service = service;
     this.mode = mode;
     checks.put("store", store::ping);
@@ -36,6 +40,9 @@ final class AdminRoutes {
     checks.put("embedder", () -> embedder.embed(List.of("health check")));
     if (redis != null) {
       checks.put(REDIS, redis::ping);
+    }
+    if (kafka != null) {
+      checks.put(KAFKA, kafka::check);
     }
   }
 
@@ -60,14 +67,15 @@ final class AdminRoutes {
   }
 
   /**
-   * {@code GET /health}: every backend with its status and latency; 503 when a required one is down. Redis is not
-   * required (the server works in process without it), so Redis down is 200 with status {@code degraded}.
+   * {@code GET /health}: every backend with its status and latency; 503 when a required one is down. Redis and Kafka
+   * are not required (the server works in process without Redis, and writes wait in the outbox while Kafka is down),
+   * so either down is 200 with status {@code degraded}.
    */
   void health(RoutingContext ctx) {
     runChecks().onComplete(ar -> {
       JsonArray services = ar.result();
       boolean healthy = services.stream().map(s -> (JsonObject) s)
-          .allMatch(s -> s.getBoolean("healthy") || REDIS.equals(s.getString("name")));
+          .allMatch(s -> s.getBoolean("healthy") || OPTIONAL.contains(s.getString("name")));
       boolean degraded = healthy && services.stream().anyMatch(s -> !((JsonObject) s).getBoolean("healthy"));
       json(ctx, healthy ? 200 : 503, new JsonObject()
           .put("healthy", healthy)
@@ -103,7 +111,8 @@ final class AdminRoutes {
           .put("name", e.getKey())
           .put("healthy", ar.succeeded())
           .put("latency_ms", Math.round((System.nanoTime() - t0) / 10_000.0) / 100.0)
-          .put("details", ar.succeeded() ? "ok" : String.valueOf(ar.cause().getMessage()))));
+          .put("details", ar.succeeded() ? (ar.result() instanceof String detail ? detail : "ok")
+              : String.valueOf(ar.cause().getMessage()))));
     }).toList();
     return Future.join(results).transform(ignored -> {
       JsonArray out = new JsonArray();

@@ -74,6 +74,11 @@ public final class EncryptingMemoryStore implements MemoryStore {
   }
 
   @Override
+  public Future<List<Memory>> getByKeys(String tenant, List<String> keys) {
+    return inner.getByKeys(tenant, keys).map(this::open);
+  }
+
+  @Override
   public Future<List<Removal>> delete(String tenant, List<String> keys) {
     return inner.delete(tenant, keys);
   }
