@@ -36,20 +36,28 @@ public record Dataset(String name, int dim, float[][] vectors, float[][] queries
     return vectors.length;
   }
 
-  /** Clustered synthetic unit vectors; the same seed gives the same vectors and queries. */
+  /** Clustered synthetic unit vectors around 1,000 centroids; the same seed gives the same vectors and queries. */
   public static Dataset clustered(int n, int dim, int queries, long seed) {
+    return clustered(n, dim, queries, seed, CENTROIDS);
+  }
+
+  /**
+   * The same around {@code clusters} centroids: {@code n / clusters} points per cluster sets how hard a graph search
+   * is (1,000 per cluster at 1,000,000 vectors), so a smaller set with fewer clusters has the density of a larger one.
+   */
+  public static Dataset clustered(int n, int dim, int queries, long seed, int clusters) {
     Random rnd = new Random(seed);
-    float[][] centroids = new float[CENTROIDS][];
-    for (int c = 0; c < CENTROIDS; c++) {
+    float[][] centroids = new float[clusters][];
+    for (int c = 0; c < clusters; c++) {
       centroids[c] = FastCoreBench.unit(FastCoreBench.gaussian(rnd, dim, 1.0, null));
     }
     float[][] vectors = new float[n][];
     for (int i = 0; i < n; i++) {
-      vectors[i] = FastCoreBench.unit(FastCoreBench.gaussian(rnd, dim, NOISE, centroids[rnd.nextInt(CENTROIDS)]));
+      vectors[i] = FastCoreBench.unit(FastCoreBench.gaussian(rnd, dim, NOISE, centroids[rnd.nextInt(clusters)]));
     }
     float[][] qs = new float[queries][];
     for (int q = 0; q < queries; q++) {
-      qs[q] = FastCoreBench.unit(FastCoreBench.gaussian(rnd, dim, NOISE, centroids[rnd.nextInt(CENTROIDS)]));
+      qs[q] = FastCoreBench.unit(FastCoreBench.gaussian(rnd, dim, NOISE, centroids[rnd.nextInt(clusters)]));
     }
     return new Dataset("clustered", dim, vectors, qs);
   }

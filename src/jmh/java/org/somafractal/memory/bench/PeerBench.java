@@ -27,7 +27,8 @@ import org.somafractal.memory.vector.fastcore.FastCorePeer;
  * <p>Options: {@code --data clustered|locomo} (comma list), {@code --n 10000,100000} (clustered sizes; locomo has its
  * own), {@code --dim 384}, {@code --queries 200}, {@code --k 10}, {@code --rounds 3}, {@code --seconds 3} (per
  * throughput measurement), {@code --peers all} or a comma list of names, {@code --seed 42}, {@code --build-threads 2}
- * and {@code --ann-beam 64} (the fast core's graph), {@code --locomo ../shared/data/locomo10.json}, {@code --max-query-seconds 60} (caps the
+ * and {@code --ann-beam 64} (the fast core's graph), {@code --clusters 1000}, {@code --ann-beams 64,128,256}
+ * (after the table, one fast-core graph searched with each beam), {@code --locomo ../shared/data/locomo10.json}, {@code --max-query-seconds 60} (caps the
  * latency phase of a slow peer; fewer queries are then timed, and the table says how many).
  *
  * <p>Run through {@code bin/bench peers …}, which sets the JVM flags; the JSON of every measurement is appended to
@@ -47,6 +48,9 @@ public final class PeerBench {
     long seed = Long.parseLong(o.getOrDefault("seed", "42"));
     int buildThreads = Integer.parseInt(o.getOrDefault("build-threads", "2"));
     int annBeam = Integer.parseInt(o.getOrDefault("ann-beam", "64"));
+    int clusters = Integer.parseInt(o.getOrDefault("clusters", "1000"));
+    List<Integer> extraBeams = o.containsKey("ann-beams")
+        ? Arrays.stream(o.get("ann-beams").split(",")).map(Integer::parseInt).toList() : List.of();
     double maxQuerySeconds = Double.parseDouble(o.getOrDefault("max-query-seconds", "60"));
     List<String> peers = List.of(o.getOrDefault("peers", "all").split(","));
     Path out = Path.of("target", "bench", "peers.jsonl");
@@ -62,11 +66,14 @@ public final class PeerBench {
         Dataset data = dataName.equals("locomo")
             ? Dataset.locomo(Path.of(o.getOrDefault("locomo", "../shared/data/locomo10.json")),
                 Path.of("target", "bench-cache"))
-            : Dataset.clustered(n, dim, queries, seed);
+            : Dataset.clustered(n, dim, queries, seed, clusters);
         if (data.queries().length > queries) {
           data = new Dataset(data.name(), data.dim(), data.vectors(), Arrays.copyOf(data.queries(), queries));
         }
         run(data, peers, k, rounds, seconds, buildThreads, annBeam, maxQuerySeconds, out);
+        if (!extraBeams.isEmpty()) {
+          beamSweep(data, k, buildThreads, extraBeams, seconds);
+        }
       }
     }
   }
@@ -119,6 +126,28 @@ public final class PeerBench {
       }
     }
     report(data, k, results, out);
+  }
+
+  /** One fast-core graph, searched with each beam in turn: recall against latency without rebuilding. */
+  private static void beamSweep(Dataset data, int k, int buildThreads, List<Integer> beams, double seconds)
+      throws Exception {
+    FastCorePeer peer = FastCorePeer.graph(buildThreads, beams.get(0));
+    Result built = new Result();
+    build(peer, data, built);
+    FastCorePeer exact = FastCorePeer.exactQuantized();
+    exact.build(data);
+    int[][] truth = truthOf(exact, data, k);
+    exact.close();
+    System.out.printf(Locale.ROOT, "%n| search beam | p50 ms | p99 ms | queries/s, 1 thread | recall@%d |%n"
+        + "|---|---|---|---|---|%n", k);
+    for (int beam : beams) {
+      peer.searchBeam(beam);
+      Result r = new Result();
+      measure(peer, data, k, truth, seconds, 60, r, 0);
+      System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %,.0f | %.4f |%n", beam, r.p50.get(0), r.p99.get(0),
+          r.qps1.get(0), r.recall);
+    }
+    peer.close();
   }
 
   private static Peer create(String name, int buildThreads, int annBeam) {

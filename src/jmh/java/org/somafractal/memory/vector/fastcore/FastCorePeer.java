@@ -22,7 +22,7 @@ public final class FastCorePeer implements Peer {
   private final boolean quantized;
   private final boolean graph;
   private final int buildThreads;
-  private final int searchBeam;
+  private int searchBeam;
   private FastCore core;
 
   private FastCorePeer(String name, boolean quantized, boolean graph, int buildThreads, int searchBeam) {
@@ -85,6 +85,12 @@ public final class FastCorePeer implements Peer {
       rows[i] = Integer.parseInt(hits.get(i).id());
     }
     return rows;
+  }
+
+  /** Searches the same graph with another beam from now on. */
+  public void searchBeam(int beam) {
+    searchBeam = beam;
+    core.searchBeam(beam);
   }
 
   /** Candidates the last search of this thread rescored in float (4-bit mode). */

@@ -62,7 +62,7 @@ public final class FastCore {
   private final ThreadLocal<SlabSearch> searchers;
   private final int annMinVectors;
   private final int buildThreads;
-  private final int searchBeam;
+  private int searchBeam;
   private ExecutorService builderThread;
   private ForkJoinPool buildPool;
 
@@ -177,6 +177,11 @@ public final class FastCore {
     if (buildPool != null) {
       buildPool.shutdownNow();
     }
+  }
+
+  /** Sets the graph search beam; for benchmarks that compare beams over one graph. */
+  void searchBeam(int beam) {
+    this.searchBeam = Math.max(1, beam);
   }
 
   /** Whether {@code tenant} has a graph that answers searches; for tests and benchmarks. */
