@@ -71,9 +71,9 @@ public final class Settings {
           + "searches scan exactly until it has caught up, and whenever a filter is selective); 0 = never, always exact.");
   public static final ConfigKey<Integer> ANN_BUILD_THREADS = ConfigKey.integer("SOMA_ANN_BUILD_THREADS", 1, 1, 256,
       "Threads that insert a batch of vectors (a new graph's existing ones, or a large write batch) into a graph.");
-  public static final ConfigKey<Integer> ANN_SEARCH_BEAM = ConfigKey.integer("SOMA_ANN_SEARCH_BEAM", 64, 10, 10_000,
+  public static final ConfigKey<Integer> ANN_SEARCH_BEAM = ConfigKey.integer("SOMA_ANN_SEARCH_BEAM", 256, 10, 10_000,
       "Candidates a graph search keeps (at least 2 x top_k): larger finds more of the true neighbours, slower "
-          + "(docs/benchmarks.md: recall@10 0.99 at 100,000 x 384 but 0.64 at 1,000,000 with 64).");
+          + "(docs/benchmarks.md: recall@10 0.85 with 64, 0.97 with 256, 0.99 with 512 in dense clusters).");
   public static final ConfigKey<String> EMBEDDER = ConfigKey.oneOf("SOMA_EMBEDDER", "onnx", List.of("onnx", "hash"),
       "onnx = the bundled sentence-embedding model, in process; hash = deterministic feature hashing (tests).");
   public static final ConfigKey<String> EMBED_MODEL = ConfigKey.oneOf("SOMA_EMBED_MODEL", "all-minilm-l6-v2-q",
