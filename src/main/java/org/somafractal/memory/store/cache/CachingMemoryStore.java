@@ -15,16 +15,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.ErrorKind;
-import org.somafractal.memory.core.Link;
 import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.core.MemoryDraft;
-import org.somafractal.memory.core.MemoryType;
 import org.somafractal.memory.core.Removal;
 import org.somafractal.memory.core.SomaException;
 import org.somafractal.memory.core.StoredMemory;
-import org.somafractal.memory.core.TenantStats;
+import org.somafractal.memory.store.ForwardingMemoryStore;
 import org.somafractal.memory.store.MemoryStore;
 
 /**
@@ -47,7 +44,7 @@ import org.somafractal.memory.store.MemoryStore;
  *
  * <p>Futures complete on the caller's context. Thread-safe.
  */
-public final class CachingMemoryStore implements MemoryStore {
+public final class CachingMemoryStore extends ForwardingMemoryStore {
   private static final Logger LOG = LoggerFactory.getLogger(CachingMemoryStore.class);
   /**
    * A fill whose lookup is older than this is dropped: the markers it must be checked against live
@@ -56,7 +53,6 @@ public final class CachingMemoryStore implements MemoryStore {
   private static final long FILL_DEADLINE_NANOS = TimeUnit.MILLISECONDS.toNanos(Cache.MARKER_TTL_MS / 2);
 
   private final Vertx vertx;
-  private final MemoryStore inner;
   private final Cache cache;
   private final CacheStats stats;
   /** Failed or skipped cache calls so far; a flush counts only if none happened while it ran. */
@@ -65,8 +61,8 @@ public final class CachingMemoryStore implements MemoryStore {
   private volatile boolean usable = true;
 
   public CachingMemoryStore(Vertx vertx, MemoryStore inner, Cache cache) {
+    super(inner);
     this.vertx = vertx;
-    this.inner = inner;
     this.cache = cache;
     this.stats = new CacheStats(cache.name());
   }
@@ -188,51 +184,6 @@ public final class CachingMemoryStore implements MemoryStore {
         return Future.succeededFuture();
       });
     }));
-  }
-
-  @Override
-  public Future<List<Memory>> range(String tenant, Coordinate min, Coordinate max, MemoryType type, int limit) {
-    return inner.range(tenant, min, max, type, limit);
-  }
-
-  @Override
-  public Future<TenantStats> stats(String tenant) {
-    return inner.stats(tenant);
-  }
-
-  @Override
-  public Future<ScanPage> scan(long after, int limit) {
-    return inner.scan(after, limit);
-  }
-
-  @Override
-  public Future<ScanPage> scanTenant(String tenant, long after, int limit) {
-    return inner.scanTenant(tenant, after, limit);
-  }
-
-  @Override
-  public Future<Link> putLink(Link draft) {
-    return inner.putLink(draft);
-  }
-
-  @Override
-  public Future<Integer> deleteLinks(String tenant, String fromKey, String toKey, String linkType) {
-    return inner.deleteLinks(tenant, fromKey, toKey, linkType);
-  }
-
-  @Override
-  public Future<List<Link>> links(String tenant) {
-    return inner.links(tenant);
-  }
-
-  @Override
-  public Future<Void> ping() {
-    return inner.ping();
-  }
-
-  @Override
-  public Future<Void> close() {
-    return inner.close();
   }
 
   /** Whether a failure may hide a commit: anything but a refusal of the request itself. */
