@@ -24,6 +24,7 @@ import org.somafractal.memory.redis.RedisRateLimiter;
 import org.somafractal.memory.service.GraphService;
 import org.somafractal.memory.service.MemoryService;
 import org.somafractal.memory.service.Services;
+import org.somafractal.memory.store.cache.CacheStats;
 
 /**
  * The HTTP API, one instance per core: parses and validates requests, binds the tenant, calls the memory service
@@ -33,17 +34,20 @@ public final class HttpVerticle extends VerticleBase {
   private final SomaConfig config;
   private final AuthSettings authSettings;
   private final String embedderId;
+  private final CacheStats cacheStats;
   private int actualPort;
   private Router router;
 
   /**
    * @param authSettings the credentials the server accepts (none = open)
    * @param embedderId the model id the embedding verticle reports
+   * @param cacheStats the counters of the read-through cache, shown by {@code GET /health}; {@code null} when none
    */
-  public HttpVerticle(SomaConfig config, AuthSettings authSettings, String embedderId) {
+  public HttpVerticle(SomaConfig config, AuthSettings authSettings, String embedderId, CacheStats cacheStats) {
     this.config = config;
     this.authSettings = authSettings;
     this.embedderId = embedderId;
+    this.cacheStats = cacheStats;
   }
 
   @Override
@@ -110,7 +114,7 @@ public final class HttpVerticle extends VerticleBase {
     RedisConnection redis = RedisConnection.shared(vertx, config);
     IdempotentRoute idempotent = IdempotentRoute.create(vertx, config, redis);
     AdminRoutes admin = new AdminRoutes(service, services.store(), services.vectors(), services.lexical(),
-        services.embedder(), config.get(Settings.MODE), redis);
+        services.embedder(), config.get(Settings.MODE), redis, cacheStats, config.get(Settings.HEALTH_TIMEOUT_MS));
     // Every guarded route starts with this handler; the scope each needs is declared in auth.RoutePolicy.
     AuthHandler auth = AuthHandler.create(vertx, authSettings);
     SeedEraARoutes eraA = new SeedEraARoutes(service, requests);

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,13 @@ import org.somafractal.memory.graph.GraphVerticle;
 import org.somafractal.memory.lexical.LexicalVerticle;
 import org.somafractal.memory.store.MemoryStore;
 import org.somafractal.memory.store.StorageVerticle;
+import org.somafractal.memory.redis.RedisConnection;
 import org.somafractal.memory.store.StoreClient;
+import org.somafractal.memory.store.cache.Cache;
+import org.somafractal.memory.store.cache.CacheStats;
+import org.somafractal.memory.store.cache.CachingMemoryStore;
+import org.somafractal.memory.store.cache.CaffeineCache;
+import org.somafractal.memory.store.cache.RedisCache;
 import org.somafractal.memory.store.crypto.EncryptingMemoryStore;
 import org.somafractal.memory.store.crypto.EncryptionSettings;
 import org.somafractal.memory.store.crypto.RowCipher;
@@ -50,6 +57,8 @@ public final class SomaServer {
   private final List<String> deployments = new CopyOnWriteArrayList<>();
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
   private volatile String modelId;
+  /** The counters of the read-through cache, or {@code null} when the mode has none. */
+  private volatile CacheStats cacheStats;
 
   private SomaServer(Vertx vertx) {
     this.vertx = vertx;
@@ -127,8 +136,9 @@ public final class SomaServer {
         .onSuccess(model -> modelId = model.id())
         .compose(model -> openStore(config)
             // Always wrapped, also with no tenant encrypted: a sealed row then fails clearly instead of being served.
-            .compose(store -> record(vertx.deployVerticle(new StorageVerticle(new EncryptingMemoryStore(store,
-                cipher)))))
+            // The cache sits below the encryption, so it holds rows as the store does: sealed for encrypted tenants.
+            .compose(store -> record(vertx.deployVerticle(new StorageVerticle(new EncryptingMemoryStore(
+                cached(config, store), cipher)))))
             .compose(v -> record(vertx.deployVerticle(new EmbeddingVerticle(model,
                 config.get(Settings.EMBED_BATCH), config.get(Settings.EMBED_CACHE_SIZE)), worker)))
             .compose(v -> Future.all(
@@ -145,7 +155,7 @@ public final class SomaServer {
               int instances = config.get(Settings.HTTP_INSTANCES);
               int n = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
               return record(vertx.deployVerticle(() -> {
-                HttpVerticle http = new HttpVerticle(config, auth, model.id());
+                HttpVerticle http = new HttpVerticle(config, auth, model.id(), cacheStats);
                 httpVerticles.add(http);
                 return http;
               }, new DeploymentOptions().setInstances(n)));
@@ -155,6 +165,35 @@ public final class SomaServer {
 
   private Future<String> record(Future<String> deployment) {
     return deployment.onSuccess(deployments::add);
+  }
+
+  /** The counters of the read-through cache, or {@code null} when this server has none. */
+  public CacheStats cacheStats() {
+    return cacheStats;
+  }
+
+  /**
+   * {@code store} behind the read-through cache of the mode: in process in development and test; in Redis in the
+   * server modes, and none there without Redis, since a cache per node would serve rows another node has changed.
+   */
+  private MemoryStore cached(SomaConfig config, MemoryStore store) {
+    if (!config.get(Settings.CACHE_ENABLED)) {
+      return store;
+    }
+    long ttlMs = config.get(Settings.CACHE_TTL_SECONDS) * 1000L;
+    Cache cache;
+    if (serverMode(config)) {
+      RedisConnection redis = RedisConnection.shared(vertx, config);
+      if (redis == null) {
+        return store;
+      }
+      cache = new RedisCache(redis, ttlMs);
+    } else {
+      cache = new CaffeineCache(Duration.ofMillis(ttlMs), config.get(Settings.CACHE_MAX_ENTRIES));
+    }
+    CachingMemoryStore caching = new CachingMemoryStore(vertx, store, cache);
+    cacheStats = caching.stats();
+    return caching;
   }
 
   /** Whether the mode keeps its canonical store in PostgreSQL. */
@@ -187,10 +226,12 @@ public final class SomaServer {
     boolean redis = config.get(Settings.REDIS_URL) != null || config.get(Settings.REDIS_HOST) != null;
     LOG.info("Mode {}: canonical store PostgreSQL; vectors and BM25 in process (fast core + Lucene); {}. Not used: "
         + "Kafka (events stay on the local event bus; the outbox table keeps them for a relay)",
-        config.get(Settings.MODE), redis ? "idempotency keys and rate limits in Redis (in process while it is down)"
-            : "no Redis configured: idempotency keys and rate limits in process");
+        config.get(Settings.MODE), redis ? "memory cache" + (config.get(Settings.CACHE_ENABLED) ? "" : " (disabled)")
+            + ", idempotency keys and rate limits in Redis (served without it while it is down)"
+            : "no Redis configured: no memory cache, idempotency keys and rate limits in process");
     return PostgresMemoryStore.open(vertx, new PostgresOptions(config.get(Settings.POSTGRES_URL),
-        config.get(Settings.PG_POOL_SIZE), 0, config.get(Settings.GRAPH_KEEP_DANGLING_LINKS), 0, 0))
+        config.get(Settings.PG_POOL_SIZE), 0, config.get(Settings.GRAPH_KEEP_DANGLING_LINKS),
+        config.get(Settings.PG_CONNECT_TIMEOUT_MS), config.get(Settings.PG_QUERY_TIMEOUT_MS)))
         .map(store -> store);
   }
 
