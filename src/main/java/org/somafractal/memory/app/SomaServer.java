@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.somafractal.memory.api.HttpVerticle;
 import org.somafractal.memory.auth.AuthSettings;
 import org.somafractal.memory.bus.Bus;
@@ -66,7 +67,15 @@ public final class SomaServer {
 
   /** Starts a server on {@code vertx}; fails with a {@link ConfigException} for an unusable configuration. */
   public static Future<SomaServer> start(Vertx vertx, SomaConfig config) {
-    return start(vertx, config, true);
+    return start(vertx, config, true, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts a server whose canonical store is wrapped by {@code storeWrapper} (below the cache and the encryption):
+   * the seam through which tests put faults between the server and its store.
+   */
+  public static Future<SomaServer> start(Vertx vertx, SomaConfig config, UnaryOperator<MemoryStore> storeWrapper) {
+    return start(vertx, config, true, storeWrapper);
   }
 
   /**
@@ -74,13 +83,14 @@ public final class SomaServer {
    * {@code org.somafractal.memory.client.SomaMemory}); the token settings do not apply since nothing listens.
    */
   public static Future<SomaServer> startEmbedded(Vertx vertx, SomaConfig config) {
-    return start(vertx, config, false);
+    return start(vertx, config, false, UnaryOperator.identity());
   }
 
-  private static Future<SomaServer> start(Vertx vertx, SomaConfig config, boolean http) {
+  private static Future<SomaServer> start(Vertx vertx, SomaConfig config, boolean http,
+      UnaryOperator<MemoryStore> storeWrapper) {
     SomaServer server = new SomaServer(vertx);
     long t0 = System.nanoTime();
-    return server.deploy(config, http)
+    return server.deploy(config, http, storeWrapper)
         .onSuccess(s -> LOG.info("SomaFractalMemory ready in {} ms: mode {}, {}",
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), config.get(Settings.MODE),
             http ? "http://" + config.get(Settings.API_HOST) + ":" + s.port() : "embedded, no HTTP"))
@@ -113,7 +123,7 @@ public final class SomaServer {
     return chain;
   }
 
-  private Future<SomaServer> deploy(SomaConfig config, boolean withHttp) {
+  private Future<SomaServer> deploy(SomaConfig config, boolean withHttp, UnaryOperator<MemoryStore> storeWrapper) {
     AuthSettings auth;
     RowCipher cipher;
     try {
@@ -138,7 +148,7 @@ public final class SomaServer {
             // Always wrapped, also with no tenant encrypted: a sealed row then fails clearly instead of being served.
             // The cache sits below the encryption, so it holds rows as the store does: sealed for encrypted tenants.
             .compose(store -> record(vertx.deployVerticle(new StorageVerticle(new EncryptingMemoryStore(
-                cached(config, store), cipher)))))
+                cached(config, storeWrapper.apply(store)), cipher)))))
             .compose(v -> record(vertx.deployVerticle(new EmbeddingVerticle(model,
                 config.get(Settings.EMBED_BATCH), config.get(Settings.EMBED_CACHE_SIZE)), worker)))
             .compose(v -> Future.all(

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.somafractal.memory.core.ErrorKind;
 import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.core.MemoryDraft;
 import org.somafractal.memory.core.Removal;
@@ -145,7 +144,7 @@ public final class CachingMemoryStore extends ForwardingMemoryStore {
           changes.computeIfAbsent(s.memory().tenant(), t -> new ArrayList<>())
               .add(new Cache.Change(s.memory().key(), s.memory().seq()));
         }
-      } else if (uncertain(ar.cause())) {
+      } else if (SomaException.outcomeUnknown(ar.cause())) {
         for (MemoryDraft d : drafts) {
           changes.computeIfAbsent(d.tenant(), t -> new ArrayList<>())
               .add(new Cache.Change(d.coordinate().key(), Cache.UNKNOWN_SEQ));
@@ -163,7 +162,7 @@ public final class CachingMemoryStore extends ForwardingMemoryStore {
       List<Cache.Change> changes = new ArrayList<>();
       if (ar.succeeded()) {
         ar.result().forEach(r -> changes.add(new Cache.Change(r.key(), r.seq())));
-      } else if (uncertain(ar.cause())) {
+      } else if (SomaException.outcomeUnknown(ar.cause())) {
         new LinkedHashSet<>(keys).forEach(k -> changes.add(new Cache.Change(k, Cache.UNKNOWN_SEQ)));
       }
       return invalidate(Map.of(tenant, changes)).transform(v -> ar.succeeded()
@@ -184,15 +183,6 @@ public final class CachingMemoryStore extends ForwardingMemoryStore {
         return Future.succeededFuture();
       });
     }));
-  }
-
-  /** Whether a failure may hide a commit: anything but a refusal of the request itself. */
-  private static boolean uncertain(Throwable failure) {
-    if (!(failure instanceof SomaException e)) {
-      return true;
-    }
-    ErrorKind kind = e.kind();
-    return kind == ErrorKind.UNAVAILABLE || kind == ErrorKind.INTERNAL;
   }
 
   private Future<Void> invalidate(Map<String, List<Cache.Change>> changes) {
