@@ -133,7 +133,8 @@ final class GraphRoutes {
     return value == null || value.isEmpty() ? null : linkType(value);
   }
 
-  private static int integer(MultiMap q, String name, int def, int min, int max) {
+  /** An integer query parameter in [{@code min}, {@code max}]; absent or blank gives {@code def}, else a 422. */
+  static int integer(MultiMap q, String name, int def, int min, int max) {
     String raw = q.get(name);
     if (raw == null || raw.isBlank()) {
       return def;

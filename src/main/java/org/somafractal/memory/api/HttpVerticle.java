@@ -12,12 +12,13 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.somafractal.memory.audit.AuditClient;
+import org.somafractal.memory.audit.AuditTrail;
 import org.somafractal.memory.auth.AuthHandler;
 import org.somafractal.memory.auth.AuthSettings;
 import org.somafractal.memory.auth.RoutePolicy;
 import org.somafractal.memory.config.Settings;
 import org.somafractal.memory.config.SomaConfig;
-import org.somafractal.memory.auth.Tenants;
 import org.somafractal.memory.limits.HttpLimits;
 import org.somafractal.memory.redis.RedisConnection;
 import org.somafractal.memory.redis.RedisRateLimiter;
@@ -35,18 +36,22 @@ public final class HttpVerticle extends VerticleBase {
   private final AuthSettings authSettings;
   private final String embedderId;
   private final CacheStats cacheStats;
+  private final boolean audited;
   private int actualPort;
   private Router router;
 
   /**
    * @param authSettings the credentials the server accepts (none = open)
    * @param embedderId the model id the embedding verticle reports
+   * @param audited whether the audit verticle runs, so audited routes record their requests
    * @param cacheStats the counters of the read-through cache, shown by {@code GET /health}; {@code null} when none
    */
-  public HttpVerticle(SomaConfig config, AuthSettings authSettings, String embedderId, CacheStats cacheStats) {
+  public HttpVerticle(SomaConfig config, AuthSettings authSettings, String embedderId, boolean audited,
+      CacheStats cacheStats) {
     this.config = config;
     this.authSettings = authSettings;
     this.embedderId = embedderId;
+    this.audited = audited;
     this.cacheStats = cacheStats;
   }
 
@@ -115,8 +120,10 @@ public final class HttpVerticle extends VerticleBase {
     IdempotentRoute idempotent = IdempotentRoute.create(vertx, config, redis);
     AdminRoutes admin = new AdminRoutes(service, services.store(), services.vectors(), services.lexical(),
         services.embedder(), config.get(Settings.MODE), redis, cacheStats, config.get(Settings.HEALTH_TIMEOUT_MS));
-    // Every guarded route starts with this handler; the scope each needs is declared in auth.RoutePolicy.
-    AuthHandler auth = AuthHandler.create(vertx, authSettings);
+    // Every guarded route starts with this handler; the scope each needs, and whether it is audited, is declared in
+    // auth.RoutePolicy.
+    AuthHandler auth = AuthHandler.create(vertx, authSettings, RequestTypes::of, audited ? new AuditTrail(vertx) : null);
+    AuditRoutes audit = new AuditRoutes(audited ? new AuditClient(vertx, config.get(Settings.BUS_TIMEOUT_MS)) : null);
     SeedEraARoutes eraA = new SeedEraARoutes(service, requests);
     SeedV2Routes v2 = new SeedV2Routes(service, requests);
     DocsRoutes docs = new DocsRoutes(OpenApiSpec.document(config));
@@ -125,11 +132,12 @@ public final class HttpVerticle extends VerticleBase {
     long bodyLimit = config.get(Settings.MAX_REQUEST_BODY_MB) * 1024L * 1024L;
     TransferRoutes transfer = new TransferRoutes(service, graphService, requests, config.get(Settings.MAX_IMPORT_MB) * 1024L * 1024L,
         (int) Math.min(Integer.MAX_VALUE, bodyLimit));
-    // CORS and rate limits answer before any body is read; the JSON limits check every buffered body.
-    HttpLimits.beforeBody(router, vertx, config, ctx -> {
-      String requested = Tenants.requested(ctx.request());
-      return requested == null ? Tenants.DEFAULT : requested;
-    }, local -> redis == null ? local : new RedisRateLimiter(redis, local));
+    // CORS, load shedding, authentication and rate limits (by the verified tenant) answer before any body is read;
+    // the JSON limits check every buffered body.
+    HttpLimits.beforeAuthentication(router, vertx, config);
+    router.route().handler(auth::identify);
+    HttpLimits.rateLimits(router, vertx, config, AuthHandler::verifiedTenant,
+        local -> redis == null ? local : new RedisRateLimiter(redis, local));
     // Before the BodyHandler, which would buffer the whole body: an import is read as a stream of lines.
     router.post("/memories/import").handler(auth).handler(transfer::importNdjson);
     router.post("/import_memories").handler(auth).handler(transfer::importNdjson);
@@ -178,6 +186,8 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/v2/memory/store").handler(auth).handler(v2::store);
     router.post("/api/v2/memory/search").handler(auth).handler(v2::search);
     router.delete("/api/v2/memory/:id").handler(auth).handler(v2::delete);
+
+    router.get("/admin/audit").handler(auth).handler(audit::query);
 
     router.post("/graph/link").handler(auth).handler(links::link);
     router.delete("/graph/link").handler(auth).handler(links::unlink);

@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.function.Function;
+import org.somafractal.memory.audit.AuditTrail;
 import org.somafractal.memory.config.Settings;
 import org.somafractal.memory.config.SomaConfig;
 import org.somafractal.memory.idempotency.Idempotency;
@@ -75,9 +76,12 @@ final class IdempotentRoute {
         Claim claim = ar.succeeded() ? ar.result() : new Claim.Started();
         switch (claim) {
           case Claim.Started started -> run(ctx, scoped, bodyHash, call);
-          case Claim.Replay replay -> ctx.response().setStatusCode(replay.status())
-              .putHeader("Content-Type", "application/json").putHeader("Idempotency-Replayed", "true")
-              .end(replay.body());
+          case Claim.Replay replay -> {
+            AuditTrail.note(ctx, "replayed", true);
+            ctx.response().setStatusCode(replay.status())
+                .putHeader("Content-Type", "application/json").putHeader("Idempotency-Replayed", "true")
+                .end(replay.body());
+          }
           case Claim.Conflict conflict -> ErrorMapper.send(ctx, 409, "idempotency_key_reused",
               HEADER + " was already used with a different request body");
           case Claim.InFlight inFlight -> {
@@ -105,6 +109,7 @@ final class IdempotentRoute {
     }
     result.onComplete(ar -> {
       if (ar.succeeded()) {
+        AuditTrail.answered(ctx, ar.result());
         String answer = ar.result().encode();
         // The answer is kept before it is sent, so a client that retries after receiving it never sees "in flight".
         idempotency.complete(scoped, bodyHash, 200, answer).onComplete(done ->

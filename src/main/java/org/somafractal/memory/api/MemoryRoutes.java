@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.function.Supplier;
+import org.somafractal.memory.audit.AuditTrail;
 import org.somafractal.memory.auth.AuthHandler;
 import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.Memory;
@@ -19,6 +20,7 @@ import org.somafractal.memory.service.SearchQuery;
 /** The handlers of the canonical memory routes: one method per route, each parse → service call → JSON. */
 final class MemoryRoutes {
   private static final int MAX_RANGE_LIMIT = 10_000;
+  private static final String PARSED_BODY = "soma.body";
 
   private final MemoryService service;
   private final Requests requests;
@@ -153,8 +155,15 @@ final class MemoryRoutes {
     return AuthHandler.tenant(ctx);
   }
 
-  /** The request body as a JSON object; a malformed body is a 400, any other JSON value a 422. */
+  /**
+   * The request body as a JSON object; a malformed body is a 400, any other JSON value a 422. Parsed once per
+   * request (the policy may read it before the handler); callers must not modify it.
+   */
   static JsonObject body(RoutingContext ctx) {
+    JsonObject parsed = ctx.get(PARSED_BODY);
+    if (parsed != null) {
+      return parsed;
+    }
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
       throw SomaException.malformed("A JSON object body is required");
     }
@@ -167,6 +176,7 @@ final class MemoryRoutes {
     if (!(value instanceof JsonObject object)) {
       throw SomaException.invalid("The body must be a JSON object");
     }
+    ctx.put(PARSED_BODY, object);
     return object;
   }
 
@@ -181,6 +191,7 @@ final class MemoryRoutes {
     }
     result.onComplete(ar -> {
       if (ar.succeeded()) {
+        AuditTrail.answered(ctx, ar.result());
         ctx.response().putHeader("Content-Type", "application/json").end(ar.result().encode());
       } else {
         ctx.fail(ar.cause());

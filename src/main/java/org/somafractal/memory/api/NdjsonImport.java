@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.somafractal.memory.audit.AuditTrail;
 import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.ErrorKind;
 import org.somafractal.memory.core.SomaException;
@@ -229,6 +230,7 @@ final class NdjsonImport {
     finished = true;
     JsonObject body = new JsonObject().put("imported", imported).put("links", importedLinks).put("skipped", skipped)
         .put("rejected", rejected).put("errors", errors);
+    AuditTrail.answered(ctx, body);
     ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
   }
 
@@ -243,6 +245,9 @@ final class NdjsonImport {
       cause = new SomaException(ErrorKind.TOO_LARGE, "line " + (lineNo + 1) + " is longer than "
           + maxLineBytes / (1024 * 1024) + " MiB");
     }
+    // The batches stored before the failure stay: the audit entry says how many.
+    AuditTrail.note(ctx, "imported", imported);
+    AuditTrail.note(ctx, "links", importedLinks);
     ctx.fail(cause);
   }
 }

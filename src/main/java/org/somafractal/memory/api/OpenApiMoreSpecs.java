@@ -66,6 +66,21 @@ final class OpenApiMoreSpecs {
             "Default hops; weight: least sum of 1/strength; distance: least sum of strength")
         .validated().ok("PathResponse").backend());
 
+    ops.add(op("GET", "/admin/audit", "auditTrail", "operations",
+        "The audit trail: every write, delete, import, export and admin request, newest first")
+        .description("Needs the admin scope. Each entry says who (the credential id), for which tenant, which route, "
+            + "at what (coordinates, ids, counts; never a payload), when, and the answer's status. 404 when the "
+            + "server runs with SOMA_AUDIT=false.")
+        .auth()
+        .query("tenant", string(), false, "Whose entries: a tenant, or * for every tenant (default: the request's "
+            + "tenant)")
+        .query("since", string(), false, "Epoch milliseconds or an ISO-8601 instant, inclusive")
+        .query("until", string(), false, "Epoch milliseconds or an ISO-8601 instant, exclusive")
+        .query("limit", integer(1, AuditRoutes.MAX_LIMIT), false, "At most this many entries (default "
+            + AuditRoutes.DEFAULT_LIMIT + ")")
+        .query("cursor", string(), false, "The next_cursor of the previous page")
+        .validated().ok("AuditPage").error(404).backend());
+
     addSeedOperations(ops);
   }
 
@@ -161,6 +176,20 @@ final class OpenApiMoreSpecs {
                 .put("path", array(string())).put("link_types", array(string())).put("strength", number)
                 .put("cost", number.copy().put("description", "The path's cost: with by=weight and by=distance only"))
                 .put("found", bool())));
+    JsonObject auditEntry = object(List.of("id", "at", "tenant", "credential", "route", "action", "status",
+        "target")).put("properties", new JsonObject()
+            .put("id", integer)
+            .put("at", string().put("format", "date-time"))
+            .put("tenant", string())
+            .put("credential", string().put("description", "The credential's id, never its secret"))
+            .put("route", string().put("description", "METHOD /path, e.g. POST /memories"))
+            .put("action", string().put("enum", new JsonArray().add("write").add("delete").add("import")
+                .add("export").add("admin")))
+            .put("status", integer)
+            .put("target", anyObject.copy().put("description", "Coordinates, ids and counts; never content")));
+    schemas.put("AuditPage", object(List.of("entries", "next_cursor")).put("properties", new JsonObject()
+        .put("entries", array(auditEntry))
+        .put("next_cursor", new JsonObject().put("type", new JsonArray().add("string").add("null")))));
     addSeedSchemas(schemas, anyObject, integer, number);
   }
 

@@ -275,7 +275,7 @@ final class OpenApiSpec {
             .put("type", "http").put("scheme", "bearer")
             .put("description", "A static token (SOMA_API_TOKEN, SOMA_TOKENS_FILE) or a JWT; not required when the server has no "
                 + "credential configured. Each operation needs one scope (memory:read, memory:write, memory:delete, "
-                + "graph:write; admin implies all)")));
+                + "graph:write, admin; admin implies all)")));
   }
 
   private static JsonObject searchProperties(int defaultTopK, int maxTopK) {
@@ -315,8 +315,9 @@ final class OpenApiSpec {
   enum ErrorResponse {
     BAD_REQUEST(400, "Malformed request: JSON, coordinate or tenant header", null, null),
     UNAUTHORIZED(401, "Missing, invalid or expired bearer token", "WWW-Authenticate", "Bearer realm=\"soma\""),
-    FORBIDDEN(403, "The credential lacks the scope this route needs, may not act for the named tenant, or the write "
-        + "would exceed a quota of the tenant (the detail says which); nothing was written", null, null),
+    FORBIDDEN(403, "The credential lacks the scope this route needs, may not act for the named tenant, a rule of the "
+        + "policy file or OPA refuses the request, or the write would exceed a quota of the tenant (the detail says "
+        + "which); nothing was written", null, null),
     NOT_FOUND(404, "Nothing at this coordinate", null, null),
     METHOD_NOT_ALLOWED(405, "The path exists but not with this method", null, null),
     TOO_LARGE(413, "The body is larger than SOMA_MAX_REQUEST_BODY_MB", null, null),

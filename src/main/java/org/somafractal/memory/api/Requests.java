@@ -301,7 +301,11 @@ final class Requests {
     }
   }
 
-  private static Set<MemoryType> types(Object value) {
+  /**
+   * The types a {@code memory_type} filter names: a name, names separated by commas, or an array of names;
+   * {@code null} when it is absent (any type).
+   */
+  static Set<MemoryType> types(Object value) {
     if (value == null) {
       return null;
     }

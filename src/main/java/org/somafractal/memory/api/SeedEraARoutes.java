@@ -6,8 +6,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.somafractal.memory.audit.AuditTrail;
 import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.Ranked;
+import org.somafractal.memory.core.Removal;
 import org.somafractal.memory.core.SomaException;
 import org.somafractal.memory.service.MemoryService;
 import org.somafractal.memory.service.SearchQuery;
@@ -36,7 +38,11 @@ final class SeedEraARoutes {
       throw SomaException.invalid("coord is required");
     }
     MemoryRoutes.respond(ctx, () -> service.store(List.of(requests.store(MemoryRoutes.tenant(ctx), canonicalStore(body))))
-        .map(stored -> new JsonObject().put("ok", true)));
+        .map(stored -> {
+          AuditTrail.note(ctx, "coord", stored.get(0).memory().key());
+          AuditTrail.note(ctx, "id", stored.get(0).memory().id());
+          return new JsonObject().put("ok", true);
+        }));
   }
 
   /** {@code POST /remember {payload, coord?, type}}: a server-chosen coordinate when none is given. */
@@ -60,7 +66,10 @@ final class SeedEraARoutes {
       canonical.add(canonicalStore(item));
     }
     MemoryRoutes.respond(ctx, () -> service.store(requests.bulk(MemoryRoutes.tenant(ctx),
-        new JsonObject().put("items", canonical))).map(stored -> new JsonObject().put("stored", stored.size())));
+        new JsonObject().put("items", canonical))).map(stored -> {
+          AuditTrail.noteAll(ctx, "coords", stored.stream().map(s -> s.memory().key()).toList());
+          return new JsonObject().put("stored", stored.size());
+        }));
   }
 
   /** {@code POST /recall {query, top_k, type, filters, hybrid}} → {@code {"matches": [record…]}}. */
@@ -202,8 +211,10 @@ final class SeedEraARoutes {
     for (Object c : coords) {
       parsed.add(Coordinate.fromJson(c));
     }
-    MemoryRoutes.respond(ctx, () -> service.delete(MemoryRoutes.tenant(ctx), parsed)
-        .map(removed -> new JsonObject().put("deleted", removed.size())));
+    MemoryRoutes.respond(ctx, () -> service.delete(MemoryRoutes.tenant(ctx), parsed).map(removed -> {
+      AuditTrail.noteAll(ctx, "coords", removed.stream().map(Removal::key).toList());
+      return new JsonObject().put("deleted", removed.size());
+    }));
   }
 
   private void recallWith(RoutingContext ctx, JsonObject body) {

@@ -7,6 +7,7 @@ import static org.somafractal.memory.api.MemoryRoutes.tenant;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.somafractal.memory.audit.AuditTrail;
 import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.Link;
 import org.somafractal.memory.core.SomaException;
@@ -41,7 +42,12 @@ final class SeedGraphRoutes {
     String type = GraphRoutes.linkType(JsonFields.string(body, "type", GraphRoutes.DEFAULT_LINK_TYPE, 1024));
     double weight = JsonFields.number(body, "weight", 1.0, -1e9, 1e9);
     respond(ctx, () -> service.link(Link.draft(tenant(ctx), from.key(), to.key(), type, weight, new JsonObject()))
-        .map(link -> new JsonObject().put("ok", true)));
+        .map(link -> {
+          AuditTrail.note(ctx, "from_coord", link.fromKey());
+          AuditTrail.note(ctx, "to_coord", link.toKey());
+          AuditTrail.note(ctx, "link_type", link.linkType());
+          return new JsonObject().put("ok", true);
+        }));
   }
 
   /** {@code GET /neighbors?coord&link_type&limit}: out-links, {@code [[coordinate, {to, type, weight}], …]}. */

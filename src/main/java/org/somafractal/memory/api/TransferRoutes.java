@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.somafractal.memory.audit.AuditTrail;
 import org.somafractal.memory.core.ErrorKind;
 import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.core.MemoryType;
@@ -67,10 +68,12 @@ final class TransferRoutes {
     String tenant = MemoryRoutes.tenant(ctx);
     boolean embeddings = flag(ctx, "embeddings");
     MemoryType type = requests.optionalType(ctx.queryParams().get("memory_type"));
-    exportFrom(ctx, tenant, type, embeddings, 0);
+    exportFrom(ctx, tenant, type, embeddings, 0, new long[1]);
   }
 
-  private void exportFrom(RoutingContext ctx, String tenant, MemoryType type, boolean embeddings, long after) {
+  /** @param exported the memory lines written so far, for the audit entry */
+  private void exportFrom(RoutingContext ctx, String tenant, MemoryType type, boolean embeddings, long after,
+      long[] exported) {
     HttpServerResponse response = ctx.response();
     service.scanTenant(tenant, after, PAGE).onComplete(ar -> {
       if (ar.failed()) {
@@ -89,8 +92,10 @@ final class TransferRoutes {
       for (Memory m : ar.result().memories()) {
         if (type == null || m.type() == type) {
           chunk.appendString(exportLine(m, embeddings).encode()).appendByte((byte) '\n');
+          exported[0]++;
         }
       }
+      AuditTrail.note(ctx, "memories", exported[0]);
       if (ar.result().done()) {
         if (type != null) {
           response.end(chunk);
@@ -105,9 +110,9 @@ final class TransferRoutes {
         response.write(chunk);
       }
       if (response.writeQueueFull()) {
-        response.drainHandler(v -> exportFrom(ctx, tenant, type, embeddings, next));
+        response.drainHandler(v -> exportFrom(ctx, tenant, type, embeddings, next, exported));
       } else {
-        exportFrom(ctx, tenant, type, embeddings, next);
+        exportFrom(ctx, tenant, type, embeddings, next, exported);
       }
     });
   }
@@ -123,6 +128,7 @@ final class TransferRoutes {
       for (Link link : ar.result()) {
         chunk.appendString(linkLine(link).encode()).appendByte((byte) '\n');
       }
+      AuditTrail.note(ctx, "links", ar.result().size());
       ctx.response().end(chunk);
     });
   }

@@ -117,9 +117,10 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Benchmarks that print their figures; see docs/benchmarks.md. */
-  @Command(name = "bench", description = "Run a benchmark: fastcore | embed | store | locomo | cache (see docs/benchmarks.md).")
+  @Command(name = "bench", description = "Run a benchmark: fastcore | embed | store | locomo | security | cache "
+      + "(see docs/benchmarks.md).")
   static final class Bench implements Callable<Integer> {
-    @Parameters(index = "0", description = "fastcore | embed | store | locomo | cache")
+    @Parameters(index = "0", description = "fastcore | embed | store | locomo | security | cache")
     String which;
 
     @CommandLine.Unmatched
@@ -133,9 +134,10 @@ public final class Main implements Callable<Integer> {
         case "embed" -> org.somafractal.memory.embed.EmbedBench.main(args);
         case "store" -> StoreBench.main(args);
         case "locomo" -> LocomoBench.main(args);
+        case "security" -> SecurityBench.main(args);
         case "cache" -> org.somafractal.memory.store.cache.CacheBench.main(args);
         default -> {
-          System.err.println("unknown benchmark '" + which + "': use fastcore, embed, store, locomo or cache");
+          System.err.println("unknown benchmark '" + which + "': use fastcore, embed, store, locomo, security or cache");
           return 2;
         }
       }

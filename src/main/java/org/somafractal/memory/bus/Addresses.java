@@ -12,6 +12,8 @@ public final class Addresses {
   public static final String GRAPH = "soma.graph";
   /** Embedding requests ({@code EmbedRequest}), served by the embedding worker verticle. */
   public static final String EMBED = "soma.embed";
+  /** Audit-log requests ({@code AuditRequest}): entries of finished requests, queries; served by the audit verticle. */
+  public static final String AUDIT = "soma.audit";
   /** Memory events to publish ({@code MemoryEvent}), sent to the eventing verticle. */
   public static final String EVENTS_OUTBOX = "soma.events.outbox";
   /** Where the eventing verticle publishes created, updated and deleted events for any local subscriber. */

@@ -53,6 +53,16 @@ public final class Settings {
       "Clock skew allowed when checking a JWT's exp and nbf.");
   public static final ConfigKey<String> JWT_TENANT_CLAIM = ConfigKey.text("SOMA_JWT_TENANT_CLAIM", "tenant",
       "JWT claim naming the tenant; required unless the token has the admin scope.");
+  public static final ConfigKey<String> POLICY_FILE = ConfigKey.text("SOMA_POLICY_FILE", null,
+      "JSON file of per-route allow and deny rules by tenant, credential, scope, route and memory type, checked "
+          + "after the scope and before the handler; deny wins (see the README's Security section). Unset = none.");
+  public static final ConfigKey<String> OPA_URL = ConfigKey.text("SOMA_OPA_URL", null,
+      "OPA decision URL (e.g. http://127.0.0.1:8181/v1/data/soma/allow), asked after the scope and the policy file "
+          + "allowed a request; it must answer {\"result\": true} or {\"result\": {\"allow\": true}}. Unset = not asked.");
+  public static final ConfigKey<Integer> OPA_TIMEOUT_MS = ConfigKey.integer("SOMA_OPA_TIMEOUT_MS", 1000, 10, 60_000,
+      "Timeout of one OPA decision; a timeout or error refuses the request with 503 unless SOMA_OPA_FAIL_OPEN.");
+  public static final ConfigKey<Boolean> OPA_FAIL_OPEN = ConfigKey.bool("SOMA_OPA_FAIL_OPEN", false,
+      "Allow requests when OPA cannot be asked (timeout, error, bad answer) instead of refusing them (fail closed).");
   public static final ConfigKey<String> DATA_DIR = ConfigKey.text("SOMA_DATA_DIR", "./data",
       "Directory of the SQLite database in development mode.");
   public static final ConfigKey<Integer> VECTOR_DIM = ConfigKey.integer("SOMA_VECTOR_DIM", 384, 8, 4096,
@@ -172,14 +182,23 @@ public final class Settings {
       "Deepest nesting of objects and arrays in a JSON body (or import line); deeper is a 400.");
   public static final ConfigKey<Integer> MAX_STRING_CHARS = ConfigKey.integer("SOMA_MAX_STRING_CHARS", 1_000_000, 1,
       10_000_000, "Longest single string (value or field name) in a JSON body (or import line); longer is a 400.");
+  public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.integer("SOMA_MAX_IN_FLIGHT", 512, 1, 1_000_000,
+      "Most requests served at once by the whole server; one more answers 503 with Retry-After at once, before its "
+          + "body is read (probes are never refused). Bounds latency and memory under overload.");
   public static final ConfigKey<List<String>> CORS_ORIGINS = ConfigKey.list("SOMA_CORS_ORIGINS", null,
       "Origins browsers may call the API from, e.g. https://app.example.com; unset = no CORS headers at all.");
+  public static final ConfigKey<Boolean> AUDIT = ConfigKey.bool("SOMA_AUDIT", true,
+      "Record every write, delete, import, export and admin request (who, tenant, route, target, time, status; never "
+          + "the payload) in the canonical store's audit_log table, readable at GET /admin/audit.");
+  public static final ConfigKey<Integer> AUDIT_RETENTION_DAYS = ConfigKey.integer("SOMA_AUDIT_RETENTION_DAYS", 90, 0,
+      36_500, "Audit entries older than this many days are deleted, at start and every hour (0 = kept forever).");
 
   /** All keys, in documentation order. */
   public static final List<ConfigKey<?>> ALL = List.of(MODE, API_HOST, API_PORT, HTTP_INSTANCES, API_TOKEN,
       API_TOKEN_FILE, API_TOKEN_TENANT, API_TOKEN_SCOPES, TOKENS_FILE, JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWT_JWKS_URL,
       JWT_JWKS_TIMEOUT_MS, JWT_JWKS_CACHE_SECONDS, JWT_JWKS_MIN_REFRESH_SECONDS, JWT_ISSUER, JWT_AUDIENCE,
-      JWT_LEEWAY_SECONDS, JWT_TENANT_CLAIM, DATA_DIR, VECTOR_DIM, EMBEDDER, EMBED_MODEL, EMBED_CACHE_SIZE, EMBED_BATCH, TEXT_FIELDS,
+      JWT_LEEWAY_SECONDS, JWT_TENANT_CLAIM, POLICY_FILE, OPA_URL, OPA_TIMEOUT_MS, OPA_FAIL_OPEN, DATA_DIR,
+      VECTOR_DIM, EMBEDDER, EMBED_MODEL, EMBED_CACHE_SIZE, EMBED_BATCH, TEXT_FIELDS,
       MAX_REQUEST_BODY_MB, MAX_IMPORT_MB, DEFAULT_TOP_K, MAX_TOP_K, MAX_BATCH, FUSION, RRF_K, HYBRID_ALPHA,
       CANDIDATE_MULTIPLIER, IMPORTANCE_WEIGHT, DECAY_HALF_LIFE_HOURS, DECAY_FLOOR, BUS_TIMEOUT_MS, HEALTH_TIMEOUT_MS,
       SQLITE_READ_THREADS, SQLITE_MAX_BATCH, POSTGRES_URL, PG_POOL_SIZE, PG_CONNECT_TIMEOUT_MS, PG_QUERY_TIMEOUT_MS,
@@ -187,7 +206,7 @@ public final class Settings {
       CACHE_TTL_SECONDS, CACHE_MAX_ENTRIES, MASTER_KEY, MASTER_KEY_FILE, MASTER_KEY_VERSION,
       MASTER_KEY_PREVIOUS, ENCRYPT_TENANTS, GRAPH_KEEP_DANGLING_LINKS, RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST,
       CREDENTIAL_RATE_LIMIT_PER_SECOND, CREDENTIAL_RATE_LIMIT_BURST, QUOTA_MAX_MEMORIES, QUOTA_MAX_BYTES, QUOTA_MAX_LINKS,
-      QUOTAS_FILE, MAX_JSON_DEPTH, MAX_STRING_CHARS, CORS_ORIGINS);
+      QUOTAS_FILE, MAX_JSON_DEPTH, MAX_STRING_CHARS, MAX_IN_FLIGHT, CORS_ORIGINS, AUDIT, AUDIT_RETENTION_DAYS);
 
   /** Names the file may use besides the keys: where the file itself is. */
   public static final String CONFIG_FILE = "SOMA_CONFIG_FILE";

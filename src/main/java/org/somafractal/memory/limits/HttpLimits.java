@@ -15,9 +15,10 @@ import org.somafractal.memory.config.Settings;
 import org.somafractal.memory.config.SomaConfig;
 
 /**
- * Installs the HTTP-level limits on a router: CORS (only when origins are configured) and rate limits before the body
- * is read, the JSON depth and string limits after it. The token buckets live in one limiter per Vert.x instance, so
- * every HTTP verticle draws from the same buckets. Stateless; call once per router.
+ * Installs the HTTP-level limits on a router: CORS (only when origins are configured) and load shedding first, rate
+ * limits after authentication and before the body is read, the JSON depth and string limits after it. The token
+ * buckets live in one limiter per Vert.x instance, so every HTTP verticle draws from the same buckets. Stateless; call
+ * each once per router, in that order.
  */
 public final class HttpLimits {
   private static final String SHARED_KEY = "soma.rate-limiter";
@@ -27,15 +28,10 @@ public final class HttpLimits {
   }
 
   /**
-   * CORS and rate limiting, for every route: to be installed before the body handler and any route that reads the
-   * body as a stream.
-   *
-   * @param tenantOf the tenant a request claims in its headers
-   * @param shared turns the in-process limiter into the one requests use: itself, or a shared limiter (Redis) that
-   *     falls back to it
+   * CORS and load shedding, for every route: to be installed first, so a preflight is answered before
+   * authentication and a shed request costs no authentication and spends no token.
    */
-  public static void beforeBody(Router router, Vertx vertx, SomaConfig config, Function<RoutingContext, String> tenantOf,
-      UnaryOperator<RateLimiter> shared) {
+  public static void beforeAuthentication(Router router, Vertx vertx, SomaConfig config) {
     List<String> origins = config.get(Settings.CORS_ORIGINS);
     if (origins != null) {
       CorsHandler cors = CorsHandler.create().addOrigins(origins)
@@ -54,6 +50,21 @@ public final class HttpLimits {
         }
       });
     }
+    // After CORS (a preflight costs nothing) and before authentication and the rate limits, so a shed request costs
+    // no signature check and spends no token.
+    router.route().handler(AdmissionHandler.shared(vertx, config.get(Settings.MAX_IN_FLIGHT)));
+  }
+
+  /**
+   * Rate limiting, for every route: to be installed after authentication and before the body handler and any route
+   * that reads the body as a stream.
+   *
+   * @param tenantOf the verified tenant of a request, {@code null} when it has none
+   * @param shared turns the in-process limiter into the one requests use: itself, or a shared limiter (Redis) that
+   *     falls back to it
+   */
+  public static void rateLimits(Router router, Vertx vertx, SomaConfig config, Function<RoutingContext, String> tenantOf,
+      UnaryOperator<RateLimiter> shared) {
     BucketSpec tenant = BucketSpec.of(config.get(Settings.RATE_LIMIT_PER_SECOND), config.get(Settings.RATE_LIMIT_BURST));
     BucketSpec credential = BucketSpec.of(config.get(Settings.CREDENTIAL_RATE_LIMIT_PER_SECOND),
         config.get(Settings.CREDENTIAL_RATE_LIMIT_BURST));

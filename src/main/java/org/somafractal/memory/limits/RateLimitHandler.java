@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.function.Function;
+import org.somafractal.memory.auth.RoutePolicy;
 
 /**
  * Answers 429 with {@code Retry-After} when the caller's credential or tenant has no token left. It runs before the
@@ -18,16 +18,15 @@ import java.util.function.Function;
  * or {@code anonymous}), then the tenant's; a request refused by its credential does not spend its tenant's token.
  * Operational routes are never limited, so probes keep working under load.
  *
- * <p>It runs before authentication, so the tenant is the one the headers claim: a client without a valid token can
- * spend a tenant's budget (it is refused with 401 afterwards). Bounding each credential, including {@code anonymous},
- * narrows that; verified tenants come with token-based authentication. Thread-safe; one instance serves every
- * event loop.
+ * <p>It runs after authentication ({@code AuthHandler.identify}), so the tenant bucket is the verified tenant's: the
+ * tenant the credential is bound to, whatever the headers claim, or for a credential that may choose its tenant
+ * (admin, a token without a tenant, an open server) the tenant it chose. A request whose credential failed takes no
+ * tenant token (it is refused with 401 anyway), so nobody can spend another tenant's budget, nor escape their own by
+ * naming another tenant. Thread-safe; one instance serves every event loop.
  */
 public final class RateLimitHandler implements Handler<RoutingContext> {
   /** The credential id of a request without a bearer token. */
   public static final String ANONYMOUS = "anonymous";
-  private static final Set<String> OPERATIONAL = Set.of("/", "/healthz", "/readyz", "/health", "/docs",
-      "/openapi.json");
 
   private final RateLimiter limiter;
   private final BucketSpec tenantSpec;
@@ -37,8 +36,8 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
   /**
    * @param tenantSpec the bucket of each tenant, or {@code null} for no tenant limit
    * @param credentialSpec the bucket of each credential, or {@code null} for no credential limit
-   * @param tenantOf the tenant the request claims; may throw for a malformed tenant, which is then left to the
-   *     authentication step to refuse
+   * @param tenantOf the verified tenant of the request, or {@code null} when it has none (its credential failed,
+   *     and it is refused afterwards)
    */
   public RateLimitHandler(RateLimiter limiter, BucketSpec tenantSpec, BucketSpec credentialSpec,
       Function<RoutingContext, String> tenantOf) {
@@ -50,8 +49,7 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String path = ctx.normalizedPath();
-    if (OPERATIONAL.contains(path) || path.startsWith("/docs/")) {
+    if (RoutePolicy.publicRequest(ctx)) {
       ctx.next();
       return;
     }
@@ -77,10 +75,8 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
     if (tenantSpec == null) {
       return Future.succeededFuture(true);
     }
-    String tenant;
-    try {
-      tenant = tenantOf.apply(ctx);
-    } catch (RuntimeException malformedTenant) {
+    String tenant = tenantOf.apply(ctx);
+    if (tenant == null) {
       return Future.succeededFuture(true);
     }
     return limiter.acquire("t:" + tenant, tenantSpec)

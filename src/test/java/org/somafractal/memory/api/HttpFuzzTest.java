@@ -49,7 +49,9 @@ class HttpFuzzTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Map.of("SOMA_MAX_REQUEST_BODY_MB", "1"));
+    // Limits that never refuse, so the rate-limit handler also sees every hostile request.
+    server = TestServer.start(Map.of("SOMA_MAX_REQUEST_BODY_MB", "1", "SOMA_RATE_LIMIT_PER_SECOND", "1000000",
+        "SOMA_CREDENTIAL_RATE_LIMIT_PER_SECOND", "1000000"));
     for (String coord : List.of("1,2", "3,4", "5")) {
       assertThat(server.post("/memories", new JsonObject().put("coord", coord)
           .put("payload", new JsonObject().put("content", "victim memory " + coord)), VICTIM).status()).isEqualTo(200);

@@ -2,14 +2,20 @@ package org.somafractal.memory.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.somafractal.memory.auth.TestJwts;
 
 /** Rate limits, quotas, JSON limits and CORS, over real HTTP. */
 class LimitsApiTest {
@@ -33,6 +39,48 @@ class LimitsApiTest {
   }
 
   @Test
+  void requestsBeyondTheInFlightBoundAre503AtOnceAndServedAgainAfterwards() {
+    try (TestServer server = TestServer.start(Map.of("SOMA_MAX_IN_FLIGHT", "1"))) {
+      // An import is served while its body streams in: with its first line sent and the rest held back, it is the
+      // one request in flight.
+      HttpClient raw = server.vertx.createHttpClient();
+      HttpClientRequest held = TestServer.await(raw.request(new RequestOptions().setMethod(HttpMethod.POST)
+          .setHost("127.0.0.1").setPort(server.server.port()).setURI("/memories/import")
+          .putHeader("X-Soma-Tenant", "a").putHeader("Content-Type", "application/x-ndjson")));
+      held.setChunked(true);
+      TestServer.await(held.write(memory("1", "first").encode() + "\n"));
+      // the body is read in the same callback as the headers: read later, it would be gone
+      Future<JsonObject> heldResponse = held.response().compose(r -> r.body()
+          .map(b -> new JsonObject().put("status", r.statusCode()).put("body", b.toString())));
+      TestServer.Resp shed = null;
+      for (int attempt = 0; attempt < 200 && shed == null; attempt++) {
+        TestServer.Resp r = server.post("/memories", memory("2", "shed"), "a");
+        if (r.status() == 503) {
+          shed = r;
+        } else {
+          // the import may not have reached its handler yet; a store that got in is deleted again
+          assertThat(r.status()).as(r.toString()).isEqualTo(200);
+          server.delete("/memories/2", "a");
+        }
+      }
+      assertThat(shed).as("a request beyond the bound is refused").isNotNull();
+      assertThat(shed.json().getString("code")).isEqualTo("unavailable");
+      assertThat(shed.json().getString("detail")).contains("1 requests in flight");
+      assertThat(shed.headers().get("Retry-After")).isEqualTo("1");
+      assertThat(server.get("/healthz", "a").status()).as("probes are never shed").isEqualTo(200);
+      assertThat(server.get("/readyz", "a").status()).isEqualTo(200);
+
+      TestServer.await(held.end(memory("3", "last").encode() + "\n"));
+      JsonObject done = TestServer.await(heldResponse);
+      assertThat(done.getInteger("status")).as(done.encode()).isEqualTo(200);
+      assertThat(new JsonObject(done.getString("body")).getInteger("imported")).isEqualTo(2);
+      assertThat(server.get("/memories/2", "a").status()).as("the shed store stored nothing").isEqualTo(404);
+      assertThat(total(server, "a")).as("served again once the import ended").isEqualTo(2);
+      TestServer.await(raw.close());
+    }
+  }
+
+  @Test
   void tenantRateLimitAnswers429WithRetryAfterPerTenantAndRefills() throws InterruptedException {
     try (TestServer server = TestServer.start(Map.of("SOMA_RATE_LIMIT_PER_SECOND", "2", "SOMA_RATE_LIMIT_BURST", "3"))) {
       for (int i = 0; i < 3; i++) {
@@ -52,8 +100,46 @@ class LimitsApiTest {
       }
       Thread.sleep(600);
       assertThat(server.get("/stats", "a").status()).as("one token back after half a second").isEqualTo(200);
-      assertThat(server.get("/stats", "a").status()).isEqualTo(429);
+      // Refilling at 2 tokens a second, the bucket is soon empty again: a few more requests at most pass (more only
+      // if each took a quarter of a second), then one is refused.
+      int passed = 0;
+      while (server.get("/stats", "a").status() == 200) {
+        assertThat(++passed).as("requests let through after the refill").isLessThan(4);
+      }
       assertThat(total(server, "b")).as("the limited write stored nothing").isZero();
+    }
+  }
+
+  @Test
+  void theTenantBucketIsTheVerifiedTenantsWhateverTheHeadersClaim() {
+    try (TestServer server = TestServer.start(Map.of("SOMA_JWT_SECRET", TestJwts.SECRET,
+        "SOMA_RATE_LIMIT_PER_SECOND", "0.01", "SOMA_RATE_LIMIT_BURST", "2"))) {
+      String a = TestJwts.hs256(TestJwts.claims("tenant-a", "memory:read"), TestJwts.SECRET);
+      String b = TestJwts.hs256(TestJwts.claims("tenant-b", "memory:read"), TestJwts.SECRET);
+      // Anyone may claim tenant-b in a header; without a valid credential that spends none of tenant-b's budget.
+      for (int i = 0; i < 5; i++) {
+        assertThat(server.call(HttpMethod.GET, "/stats", null, "tenant-b", null).status()).isEqualTo(401);
+        assertThat(server.call(HttpMethod.GET, "/stats", null, "tenant-b", "forged." + i + ".jwt").status())
+            .isEqualTo(401);
+      }
+      for (int i = 0; i < 2; i++) {
+        assertThat(server.call(HttpMethod.GET, "/stats", null, null, a).status()).as("A's burst, request %d", i)
+            .isEqualTo(200);
+      }
+      TestServer.Resp limited = server.call(HttpMethod.GET, "/stats", null, null, a);
+      assertThat(limited.status()).as("no tenant header: still A's bucket, not the default tenant's").isEqualTo(429);
+      assertThat(limited.json().getString("detail")).contains("tenant 'tenant-a'");
+      assertThat(server.call(HttpMethod.GET, "/docs/../stats", null, null, a).status())
+          .as("a dot segment through a public prefix reaches /stats, and its bucket").isEqualTo(429);
+      for (String claimed : List.of("tenant-b", "default", "elsewhere")) {
+        TestServer.Resp dodge = server.call(HttpMethod.GET, "/stats", null, claimed, a);
+        assertThat(dodge.status()).as("A's token claiming %s: refused, never served from another bucket", claimed)
+            .isIn(403, 429);
+      }
+      assertThat(server.call(HttpMethod.GET, "/stats", null, null, b).status()).as("B kept its whole burst")
+          .isEqualTo(200);
+      assertThat(server.call(HttpMethod.GET, "/stats", null, "tenant-b", b).status()).isEqualTo(200);
+      assertThat(server.call(HttpMethod.GET, "/stats", null, null, b).status()).isEqualTo(429);
     }
   }
 

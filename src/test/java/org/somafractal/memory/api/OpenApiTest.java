@@ -149,6 +149,9 @@ class OpenApiTest {
     conforms("GET", "/memories/range", authed(HttpMethod.GET, "/memories/range?min=0,0&max=9,9", null, t));
     conforms("GET", "/stats", authed(HttpMethod.GET, "/stats", null, t));
     conforms("DELETE", "/memories/{coord}", authed(HttpMethod.DELETE, "/memories/1,2", null, t));
+    TestServer.Resp audit = authed(HttpMethod.GET, "/admin/audit?limit=2", null, t);
+    conforms("GET", "/admin/audit", audit);
+    assertThat(audit.json().getJsonArray("entries")).as("the writes above are in the audit trail").hasSize(2);
     conforms("GET", "/", server.get("/", null));
     conforms("GET", "/health", server.get("/health", null));
     conforms("GET", "/healthz", server.get("/healthz", null));

@@ -48,6 +48,14 @@ class PostgresModeIT {
     }
     assertThat(db.count("SELECT count(*) FROM memories WHERE tenant = 'pg'")).isEqualTo(19);
     assertThat(db.count("SELECT count(*) FROM outbox")).as("20 created, 1 updated, 1 deleted").isEqualTo(22);
+    // The audit trail, stored on the way down: one entry per write and delete, never the payload.
+    assertThat(db.count("SELECT count(*) FROM audit_log WHERE tenant = 'pg' AND route = 'POST /memories' "
+        + "AND action = 'write' AND status = 200 AND credential = 'open'")).isEqualTo(21);
+    assertThat(db.count("SELECT count(*) FROM audit_log WHERE route = 'DELETE /memories/{coord}' "
+        + "AND target ->> 'coord' = '19.0,1.0' AND (target ->> 'deleted')::boolean")).isEqualTo(1);
+    assertThat(db.count("SELECT count(*) FROM audit_log")).as("searches are not audited").isEqualTo(22);
+    db.sql("SELECT row_to_json(a)::text AS row FROM audit_log a").forEach(row ->
+        assertThat(row.getString(0)).doesNotContain("lighthouse").doesNotContain("zeppelin").doesNotContain("durable"));
 
     try (TestServer second = TestServer.start(config)) {
       JsonObject stats = second.get("/stats", "pg").json();

@@ -205,6 +205,17 @@ class TenantIsolationTest {
         new JsonObject().put("query", WORDS).put("top_k", 10), b), "results")));
     c.put("DELETE /api/v2/memory/{id}", b -> b.idsOfA().stream().map(id -> expect(delete("/api/v2/memory/" + id, b),
         r -> assertThat(r.json().getBoolean("deleted")).isFalse())).toList());
+    c.put("GET /admin/audit", b -> b.server() == jwt
+        // B's token has no admin scope: the audit trail is closed to it, A's entries and its own alike.
+        ? List.of(expect(get("/admin/audit", b), r -> assertThat(r.status()).isEqualTo(403)),
+            expect(get("/admin/audit?tenant=" + A, b), r -> assertThat(r.status()).isEqualTo(403)),
+            expect(get("/admin/audit?tenant=*", b), r -> assertThat(r.status()).isEqualTo(403)))
+        // On the open server every caller is admin; without a tenant parameter it reads its own tenant only.
+        : List.of(expect(get("/admin/audit", b), r -> {
+          assertThat(r.status()).as(r.toString()).isEqualTo(200);
+          r.json().getJsonArray("entries").forEach(e ->
+              assertThat(((JsonObject) e).getString("tenant")).isEqualTo(b.tenant()));
+        })));
     return c;
   }
 

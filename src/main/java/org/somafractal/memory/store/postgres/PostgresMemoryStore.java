@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.somafractal.memory.audit.AuditLog;
 import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.ErrorKind;
 import org.somafractal.memory.core.Link;
@@ -152,6 +153,11 @@ public final class PostgresMemoryStore implements MemoryStore {
           return pool.close().transform(ignored -> Future.failedFuture(failure));
         });
     return onContext(context, opened);
+  }
+
+  /** The audit log in this store's database, written through the same group commit. */
+  public AuditLog auditLog() {
+    return new PostgresAuditLog(this);
   }
 
   /** The number of write transactions committed so far; with group commit, far fewer than the writes. */
@@ -360,8 +366,11 @@ public final class PostgresMemoryStore implements MemoryStore {
     return SomaException.unavailable("The memory store is closed");
   }
 
-  /** Runs one read statement on the pool, with the timeout, completing on the caller's context. */
-  private <T> Future<T> read(String sql, Tuple args, Function<RowSet<Row>, T> mapper) {
+  /**
+   * Runs one read statement on the pool, with the timeout, completing on the caller's context. Package-private for
+   * the audit log, which shares the pool.
+   */
+  <T> Future<T> read(String sql, Tuple args, Function<RowSet<Row>, T> mapper) {
     Context context = vertx.getOrCreateContext();
     if (isClosing()) {
       return Future.failedFuture(closedError());
@@ -394,7 +403,7 @@ public final class PostgresMemoryStore implements MemoryStore {
 
   /** One unit of SQL work of a write batch, on the batch's connection inside its transaction. */
   @FunctionalInterface
-  private interface Work<T> {
+  interface Work<T> {
     Future<T> run(SqlConnection connection);
   }
 
@@ -436,7 +445,8 @@ public final class PostgresMemoryStore implements MemoryStore {
     }
   }
 
-  private <T> Future<T> write(Work<T> work) {
+  /** Queues {@code work} for the next group-committed batch. Package-private for the audit log. */
+  <T> Future<T> write(Work<T> work) {
     WriteOp<T> op = new WriteOp<>(vertx.getOrCreateContext(), work);
     boolean start;
     synchronized (this) {

@@ -8,13 +8,27 @@ import java.util.List;
  */
 final class PostgresQueries {
   /** The ordered migration scripts under {@code db/postgres/}; the number after {@code V} is the schema version. */
-  static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__key_version.sql");
+  static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__key_version.sql", "V3__audit.sql");
 
   /**
    * The key of the transaction-scoped advisory lock that serialises migrations when several nodes start at once
    * (an arbitrary constant: "SOMAMIGR" in ASCII).
    */
   static final long MIGRATION_LOCK = 0x534F4D414D494752L;
+
+  static final String AUDIT_INSERT = "INSERT INTO audit_log (at, tenant, credential, route, action, status, target) "
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+  private static final String AUDIT_COLUMNS = "SELECT id, at, tenant, credential, route, action, status, target "
+      + "FROM audit_log ";
+  /** Parameters: since, until, before (id), limit. */
+  static final String AUDIT_PAGE = AUDIT_COLUMNS + "WHERE at >= $1 AND at < $2 AND id < $3 ORDER BY id DESC LIMIT $4";
+  /** Parameters: tenant, since, until, before (id), limit. */
+  static final String AUDIT_TENANT_PAGE = AUDIT_COLUMNS + "WHERE tenant = $1 AND at >= $2 AND at < $3 AND id < $4 "
+      + "ORDER BY id DESC LIMIT $5";
+  /** Deletes at most this many old entries per statement, so a large purge never holds a connection long. */
+  static final int AUDIT_PURGE_CHUNK = 5_000;
+  static final String AUDIT_PURGE = "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < $1 LIMIT "
+      + AUDIT_PURGE_CHUNK + ")";
 
   static final String LOCK_MIGRATIONS = "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")";
   static final String CREATE_SCHEMA_VERSION = """

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.somafractal.memory.audit.AuditLog;
 import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.ErrorKind;
 import org.somafractal.memory.core.Link;
@@ -168,6 +169,11 @@ public final class SqliteMemoryStore implements MemoryStore {
       throw e;
     }
     return c;
+  }
+
+  /** The audit log in this store's database, written through the same writer. */
+  public AuditLog auditLog() {
+    return new SqliteAuditLog(this);
   }
 
   /** The number of write transactions committed so far; with group commit, far fewer than the writes. */
@@ -411,7 +417,7 @@ public final class SqliteMemoryStore implements MemoryStore {
 
   /** One unit of SQL work against a connection; writes run inside the writer's transaction. */
   @FunctionalInterface
-  private interface Work<T> {
+  interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
 
@@ -450,7 +456,11 @@ public final class SqliteMemoryStore implements MemoryStore {
     }
   }
 
-  private <T> Future<T> submit(boolean write, Work<T> work) {
+  /**
+   * Queues {@code work}: a write to the writer thread (its own savepoint in the next group commit), a read to the
+   * reader pool. Package-private for the audit log, which shares the store's connections and transactions.
+   */
+  <T> Future<T> submit(boolean write, Work<T> work) {
     Context context = vertx.getOrCreateContext();
     Promise<T> promise = Promise.promise();
     Op<T> op = new Op<>(context, promise, write, work);

@@ -6,7 +6,7 @@ import java.util.List;
 final class SqliteQueries {
   /** The ordered migration scripts under {@code db/sqlite/}; the number after {@code V} is the schema version. */
   static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__tenant_scan.sql", "V3__links.sql",
-      "V4__key_version.sql");
+      "V4__key_version.sql", "V5__audit.sql");
 
   /** The number of coordinate axes the R*Tree indexes. */
   static final int BOX_AXES = 5;
@@ -26,6 +26,20 @@ final class SqliteQueries {
   static final String SAVEPOINT = "SAVEPOINT op";
   static final String RELEASE = "RELEASE op";
   static final String ROLLBACK_TO = "ROLLBACK TO op";
+
+  static final String AUDIT_INSERT = "INSERT INTO audit_log (at, tenant, credential, route, action, status, target) "
+      + "VALUES (?, ?, ?, ?, ?, ?, ?)";
+  private static final String AUDIT_COLUMNS = "SELECT id, at, tenant, credential, route, action, status, target "
+      + "FROM audit_log ";
+  /** Parameters: since, until, before (id), limit. */
+  static final String AUDIT_PAGE = AUDIT_COLUMNS + "WHERE at >= ? AND at < ? AND id < ? ORDER BY id DESC LIMIT ?";
+  /** Parameters: tenant, since, until, before (id), limit. */
+  static final String AUDIT_TENANT_PAGE = AUDIT_COLUMNS + "WHERE tenant = ? AND at >= ? AND at < ? AND id < ? "
+      + "ORDER BY id DESC LIMIT ?";
+  /** Deletes at most this many old entries per write transaction, so a large purge never holds the writer long. */
+  static final int AUDIT_PURGE_CHUNK = 5_000;
+  static final String AUDIT_PURGE = "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? LIMIT "
+      + AUDIT_PURGE_CHUNK + ")";
 
   static final String LAST_SEQ = "SELECT value FROM meta WHERE key = 'last_seq'";
   static final String SET_LAST_SEQ = "UPDATE meta SET value = ? WHERE key = 'last_seq'";

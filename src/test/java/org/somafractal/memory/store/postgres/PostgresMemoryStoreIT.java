@@ -77,7 +77,7 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
     for (Row r : db.sql("SELECT version, script FROM schema_version ORDER BY version")) {
       versions.add(r.getInteger(0) + ":" + r.getString(1));
     }
-    assertThat(versions).containsExactly("1:V1__init.sql", "2:V2__key_version.sql");
+    assertThat(versions).containsExactly("1:V1__init.sql", "2:V2__key_version.sql", "3:V3__audit.sql");
   }
 
   @Test

@@ -86,6 +86,9 @@ class SqliteMemoryStoreTest extends MemoryStoreContract {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getInt(1)).isEqualTo(4);
       assertThat(rs.getString(2)).isEqualTo("V4__key_version.sql");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(5);
+      assertThat(rs.getString(2)).isEqualTo("V5__audit.sql");
       assertThat(rs.next()).isFalse();
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file(dir));

@@ -1,0 +1,39 @@
+package org.somafractal.memory.store.postgres;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.somafractal.memory.audit.AuditLog;
+import org.somafractal.memory.audit.AuditLogContract;
+import org.somafractal.memory.store.MemoryStore;
+
+/** The audit-log contract on the real local PostgreSQL: one fresh database for the class, emptied before each test. */
+class PostgresAuditLogIT extends AuditLogContract {
+  private static PgTestDatabase db;
+
+  @BeforeAll
+  static void createDatabase() {
+    db = PgTestDatabase.create();
+  }
+
+  @AfterAll
+  static void dropDatabase() {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @Override
+  protected Future<MemoryStore> open(Vertx vertx, Path dir) {
+    db.sql("DO $$ BEGIN IF to_regclass('audit_log') IS NOT NULL THEN TRUNCATE audit_log RESTART IDENTITY; END IF; "
+        + "END $$");
+    return PostgresMemoryStore.open(vertx, PostgresOptions.of(db.url())).map(s -> s);
+  }
+
+  @Override
+  protected AuditLog auditLogOf(MemoryStore store) {
+    return ((PostgresMemoryStore) store).auditLog();
+  }
+}
