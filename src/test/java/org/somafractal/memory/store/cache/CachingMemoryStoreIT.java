@@ -45,8 +45,7 @@ class CachingMemoryStoreIT extends MemoryStoreContract {
 
   @Override
   protected Future<MemoryStore> open(Vertx vertx, Path dir) {
-    db.sql("DO $$ BEGIN IF to_regclass('memories') IS NOT NULL THEN "
-        + "TRUNCATE memories, links, outbox RESTART IDENTITY; END IF; END $$");
+    db.emptyStore();
     if (prefix == null) {
       prefix = keys.prefix() + java.util.UUID.randomUUID() + ":";
     }
