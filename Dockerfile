@@ -25,10 +25,13 @@ RUN groupadd --system --gid 10001 soma \
     && chown soma:soma /data
 WORKDIR /app
 COPY --from=build /build/target/soma.jar /app/soma.jar
-# Listen on every interface of the container; keep SQLite (development mode) on the volume.
+# Listen on every interface of the container; keep SQLite (development mode) on the volume. The native libraries
+# unpack under /tmp (the tokenizer's under DJL_CACHE_DIR, by default the home directory), so a read-only root file
+# system with a writable /tmp suffices.
 ENV SOMA_API_HOST=0.0.0.0 \
     SOMA_API_PORT=9595 \
-    SOMA_DATA_DIR=/data
+    SOMA_DATA_DIR=/data \
+    DJL_CACHE_DIR=/tmp/djl
 USER soma
 VOLUME ["/data"]
 EXPOSE 9595
