@@ -34,12 +34,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 class DeploymentFilesTest {
   private static final Path ROOT = Path.of("").toAbsolutePath();
-  /**
-   * The server's setting names, and the two the Kafka relay and {@code soma consumer} read, which are declared with
-   * that work (branch {@code kafka}); once it is merged they are in {@link Settings} and the second set is redundant.
-   */
-  private static final Set<String> KEYS = Stream.concat(Settings.ALL.stream().map(ConfigKey::name),
-      Stream.of("KAFKA_BOOTSTRAP_SERVERS", "EVENTING_ENABLED")).collect(Collectors.toSet());
+  private static final Set<String> KEYS = Settings.ALL.stream().map(ConfigKey::name).collect(Collectors.toSet());
   /** name:tag (optionally registry/ and path), the tag neither missing nor "latest". */
   private static final Pattern PINNED = Pattern.compile("^[a-z0-9./_-]+(:[0-9][0-9a-z._-]*|:v[0-9][0-9a-z._-]*)$");
 
@@ -109,6 +104,9 @@ class DeploymentFilesTest {
     assertThat(list(api.get("command"))).containsExactly("serve");
     Map<String, Object> consumer = map(services.get("consumer"));
     assertThat(list(consumer.get("command"))).containsExactly("consumer");
+    assertThat(String.join(" ", list(map(consumer.get("healthcheck")).get("test")).stream().map(Object::toString)
+        .toList())).as("the consumer's own health port").contains("/tcp/127.0.0.1/"
+        + Settings.CONSUMER_METRICS_PORT.defaultValue()).contains("GET /healthz");
     for (Map<String, Object> soma : List.of(api, consumer)) {
       assertThat(map(soma.get("environment")).keySet()).as("names the server reads").allSatisfy(k ->
           assertThat(KEYS).contains(k));
@@ -200,6 +198,14 @@ class DeploymentFilesTest {
           Map<String, Object> ref = map(from);
           Map<String, Object> target = map(ref.getOrDefault("configMapRef", ref.get("secretRef")));
           assertThat(configNames).contains((String) target.get("name"));
+        }
+        if (list(container.get("args")).contains("consumer")) {
+          Map<String, Object> live = map(map(container.get("livenessProbe")).get("httpGet"));
+          assertThat(live.get("path")).isEqualTo("/healthz");
+          assertThat(list(container.get("ports"))).anySatisfy(p -> {
+            assertThat(map(p).get("name")).isEqualTo(live.get("port"));
+            assertThat(map(p).get("containerPort")).isEqualTo(Settings.CONSUMER_METRICS_PORT.defaultValue());
+          });
         }
         if (list(container.get("args")).contains("serve")) {
           assertThat(list(container.get("ports"))).anySatisfy(p -> assertThat(map(p).get("containerPort"))

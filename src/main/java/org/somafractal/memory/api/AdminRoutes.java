@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.somafractal.memory.embed.Embedder;
+import org.somafractal.memory.events.kafka.KafkaHealth;
 import org.somafractal.memory.lexical.LexicalIndex;
 import org.somafractal.memory.redis.RedisConnection;
 import org.somafractal.memory.service.MemoryService;
@@ -24,8 +25,9 @@ final class AdminRoutes {
   private static final String HEALTH_TENANT = "_health";
   private static final String REDIS = "redis";
   private static final String CACHE = "cache";
-  /** Backends the server works without: down, they make the status degraded, not unhealthy. */
-  private static final Set<String> OPTIONAL = Set.of(REDIS, CACHE);
+  private static final String KAFKA = "kafka";
+  /** Backends the server serves without: down, they make the status degraded, not unhealthy. */
+  private static final Set<String> OPTIONAL = Set.of(REDIS, CACHE, KAFKA);
 
   private final MemoryService service;
   private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
@@ -40,7 +42,7 @@ final class AdminRoutes {
    * @param timeoutMs how long each backend check may take before it counts as down
    */
   AdminRoutes(MemoryService service, MemoryStore store, VectorIndex vectors, LexicalIndex lexical, Embedder embedder,
-      String mode, RedisConnection redis, CacheStats cache, long timeoutMs) {
+      String mode, RedisConnection redis, KafkaHealth kafka, CacheStats cache, long timeoutMs) {
     this.service = service;
     this.mode = mode;
     this.cache = cache;
@@ -57,6 +59,9 @@ final class AdminRoutes {
       checks.put(CACHE, () -> cache.active() ? Future.succeededFuture()
           : Future.failedFuture(cache.backend() + " cache bypassed: reads go to the store until it answers again "
               + "and has been flushed"));
+    }
+    if (kafka != null) {
+      checks.put(KAFKA, kafka::check);
     }
   }
 
@@ -81,8 +86,9 @@ final class AdminRoutes {
   }
 
   /**
-   * {@code GET /health}: every backend with its status and latency; 503 when a required one is down. Redis and the
-   * cache are not required (the server works without them), so either down is 200 with status {@code degraded}.
+   * {@code GET /health}: every backend with its status and latency; 503 when a required one is down. Redis, the cache
+   * and Kafka are not required (the server works in process without Redis, reads from the store without the cache,
+   * and writes wait in the outbox while Kafka is down), so any of them down is 200 with status {@code degraded}.
    */
   void health(RoutingContext ctx) {
     runChecks().onComplete(ar -> {
@@ -131,7 +137,8 @@ final class AdminRoutes {
           .put("name", e.getKey())
           .put("healthy", ar.succeeded())
           .put("latency_ms", Math.round((System.nanoTime() - t0) / 10_000.0) / 100.0)
-          .put("details", ar.succeeded() ? "ok" : String.valueOf(ar.cause().getMessage()))));
+          .put("details", ar.succeeded() ? (ar.result() instanceof String detail ? detail : "ok")
+              : String.valueOf(ar.cause().getMessage()))));
     }).toList();
     return Future.join(results).transform(ignored -> {
       JsonArray out = new JsonArray();

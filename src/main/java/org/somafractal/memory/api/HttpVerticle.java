@@ -19,7 +19,9 @@ import org.somafractal.memory.auth.AuthSettings;
 import org.somafractal.memory.auth.RoutePolicy;
 import org.somafractal.memory.config.Settings;
 import org.somafractal.memory.config.SomaConfig;
+import org.somafractal.memory.events.kafka.KafkaHealth;
 import org.somafractal.memory.limits.HttpLimits;
+import org.somafractal.memory.metrics.Metrics;
 import org.somafractal.memory.redis.RedisConnection;
 import org.somafractal.memory.redis.RedisRateLimiter;
 import org.somafractal.memory.service.GraphService;
@@ -119,7 +121,8 @@ public final class HttpVerticle extends VerticleBase {
     RedisConnection redis = RedisConnection.shared(vertx, config);
     IdempotentRoute idempotent = IdempotentRoute.create(vertx, config, redis);
     AdminRoutes admin = new AdminRoutes(service, services.store(), services.vectors(), services.lexical(),
-        services.embedder(), config.get(Settings.MODE), redis, cacheStats, config.get(Settings.HEALTH_TIMEOUT_MS));
+        services.embedder(), config.get(Settings.MODE), redis, KafkaHealth.shared(vertx, config), cacheStats,
+        config.get(Settings.HEALTH_TIMEOUT_MS));
     // Every guarded route starts with this handler; the scope each needs, and whether it is audited, is declared in
     // auth.RoutePolicy.
     AuthHandler auth = AuthHandler.create(vertx, authSettings, RequestTypes::of, audited ? new AuditTrail(vertx) : null);
@@ -149,6 +152,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/healthz").handler(admin::healthz);
     router.get("/readyz").handler(admin::readyz);
     router.get("/health").handler(admin::health);
+    router.get("/metrics").handler(Metrics.scrape(vertx));
     router.get("/openapi.json").handler(docs::openApi);
     router.get("/docs").handler(docs::page);
     router.get(DocsRoutes.ASSETS + "*").handler(docs::assets);

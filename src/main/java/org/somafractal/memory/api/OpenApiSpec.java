@@ -63,6 +63,9 @@ final class OpenApiSpec {
         .ok("Readiness").error(503, "Readiness", "The store does not answer within SOMA_HEALTH_TIMEOUT_MS"));
     ops.add(op("GET", "/health", "health", "operations", "Every backend with its status and latency")
         .ok("Health").error(503, "Health", "A backend is down; the body still lists every backend"));
+    ops.add(op("GET", "/metrics", "metrics", "operations", "Prometheus metrics: HTTP, JVM, outbox backlog, relay, "
+        + "follower lag. Public like /health: labels carry route templates, never paths, addresses or tenants")
+        .text());
     ops.add(op("GET", "/openapi.json", "openapi", "documentation", "This OpenAPI document")
         .ok(new JsonObject().put("type", "object")));
     ops.add(op("GET", "/docs", "docs", "documentation", "Swagger UI for this document").html());
@@ -452,6 +455,13 @@ final class OpenApiSpec {
 
     Operation ok(JsonObject schema) {
       responses.put("200", new JsonObject().put("description", "OK").put("content", jsonContent(schema)));
+      return this;
+    }
+
+    /** A 200 answering the Prometheus text exposition format. */
+    Operation text() {
+      responses.put("200", new JsonObject().put("description", "OK").put("content", new JsonObject()
+          .put("text/plain", new JsonObject().put("schema", string()))));
       return this;
     }
 

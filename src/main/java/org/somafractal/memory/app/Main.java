@@ -1,9 +1,13 @@
 package org.somafractal.memory.app;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.somafractal.memory.app.cli.BulkCmd;
 import org.somafractal.memory.app.cli.CliException;
 import org.somafractal.memory.app.cli.DeleteCmd;
@@ -20,6 +24,8 @@ import org.somafractal.memory.app.cli.StatsCmd;
 import org.somafractal.memory.app.cli.StoreCmd;
 import org.somafractal.memory.config.ConfigException;
 import org.somafractal.memory.config.SomaConfig;
+import org.somafractal.memory.consumer.SomaConsumer;
+import org.somafractal.memory.metrics.Metrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -30,7 +36,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "soma", mixinStandardHelpOptions = true, version = "soma 0.1.0",
     description = "SomaFractalMemory: a long-term memory server for AI agents.",
-    subcommands = {Main.Serve.class, Main.Bench.class, Main.Config.class, StoreCmd.class, GetCmd.class,
+    subcommands = {Main.Serve.class, Main.Consumer.class, Main.Bench.class, Main.Config.class, StoreCmd.class, GetCmd.class,
         DeleteCmd.class, SearchCmd.class, RangeCmd.class, StatsCmd.class, HealthCmd.class, BulkCmd.class,
         LinkCmd.class, NeighborsCmd.class, PathCmd.class, ExportCmd.class, ImportCmd.class})
 public final class Main implements Callable<Integer> {
@@ -82,28 +88,50 @@ public final class Main implements Callable<Integer> {
   static final class Serve implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
-      Vertx vertx = Vertx.vertx();
-      CountDownLatch stopped = new CountDownLatch(1);
-      SomaServer[] server = new SomaServer[1];
-      int[] exit = {0};
-      SomaConfig.load(vertx).compose(config -> SomaServer.start(vertx, config)).onComplete(ar -> {
-        if (ar.succeeded()) {
-          server[0] = ar.result();
-          return;
-        }
-        Throwable cause = ar.cause();
-        System.err.println(cause instanceof ConfigException ? cause.getMessage() : "Start-up failed: " + cause);
-        exit[0] = 2;
-        vertx.close().onComplete(v -> stopped.countDown());
-      });
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        if (server[0] != null) {
-          server[0].stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
-        }
-      }, "soma-shutdown"));
-      stopped.await();
-      return exit[0];
+      return runUntilStopped(SomaServer::start, SomaServer::stop);
     }
+  }
+
+  /**
+   * Runs the event consumer until the process is stopped: reads memory.events into the event_log table, with its own
+   * metrics port. Configuration as for serve.
+   */
+  @Command(name = "consumer", description = "Consume memory.events into PostgreSQL's event_log (needs "
+      + "KAFKA_BOOTSTRAP_SERVERS and POSTGRES_URL; metrics on SOMA_CONSUMER_METRICS_PORT).")
+  static final class Consumer implements Callable<Integer> {
+    @Override
+    public Integer call() throws InterruptedException {
+      return runUntilStopped(SomaConsumer::start, SomaConsumer::stop);
+    }
+  }
+
+  /**
+   * Starts a deployment on a Vert.x instance with metrics and blocks until the process is stopped (the shutdown hook
+   * stops the deployment, then Vert.x); a start-up failure prints one line and answers exit code 2.
+   */
+  private static <T> int runUntilStopped(BiFunction<Vertx, SomaConfig, Future<T>> start,
+      Function<T, Future<Void>> stop) throws InterruptedException {
+    Vertx vertx = Metrics.vertx(new VertxOptions());
+    CountDownLatch stopped = new CountDownLatch(1);
+    List<T> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+    int[] exit = {0};
+    SomaConfig.load(vertx).compose(config -> start.apply(vertx, config)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        running.add(ar.result());
+        return;
+      }
+      Throwable cause = ar.cause();
+      System.err.println(cause instanceof ConfigException ? cause.getMessage() : "Start-up failed: " + cause);
+      exit[0] = 2;
+      vertx.close().onComplete(v -> stopped.countDown());
+    });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (T deployment : running) {
+        stop.apply(deployment).eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
+      }
+    }, "soma-shutdown"));
+    stopped.await();
+    return exit[0];
   }
 
   /** Prints every configuration key as a Markdown table: the README's table is this output. */
@@ -117,10 +145,10 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Benchmarks that print their figures; see docs/benchmarks.md. */
-  @Command(name = "bench", description = "Run a benchmark: fastcore | embed | store | locomo | security | cache "
-      + "(see docs/benchmarks.md).")
+  @Command(name = "bench", description = "Run a benchmark: fastcore | embed | store | locomo | security | events | "
+      + "cache (see docs/benchmarks.md).")
   static final class Bench implements Callable<Integer> {
-    @Parameters(index = "0", description = "fastcore | embed | store | locomo | security | cache")
+    @Parameters(index = "0", description = "fastcore | embed | store | locomo | security | events | cache")
     String which;
 
     @CommandLine.Unmatched
@@ -134,10 +162,12 @@ public final class Main implements Callable<Integer> {
         case "embed" -> org.somafractal.memory.embed.EmbedBench.main(args);
         case "store" -> StoreBench.main(args);
         case "locomo" -> LocomoBench.main(args);
+        case "events" -> EventsBench.main(args);
         case "security" -> SecurityBench.main(args);
         case "cache" -> org.somafractal.memory.store.cache.CacheBench.main(args);
         default -> {
-          System.err.println("unknown benchmark '" + which + "': use fastcore, embed, store, locomo, security or cache");
+          System.err.println("unknown benchmark '" + which + "': use fastcore, embed, store, locomo, security, events "
+              + "or cache");
           return 2;
         }
       }

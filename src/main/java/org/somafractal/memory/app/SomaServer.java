@@ -11,6 +11,7 @@ import io.vertx.core.json.jackson.DatabindCodec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -27,6 +28,9 @@ import org.somafractal.memory.embed.EmbeddingVerticle;
 import org.somafractal.memory.embed.HashEmbeddingModel;
 import org.somafractal.memory.embed.OnnxEmbeddingModel;
 import org.somafractal.memory.events.EventingVerticle;
+import org.somafractal.memory.events.kafka.FollowerVerticle;
+import org.somafractal.memory.events.kafka.KafkaHealth;
+import org.somafractal.memory.events.kafka.KafkaSettings;
 import org.somafractal.memory.graph.GraphVerticle;
 import org.somafractal.memory.lexical.LexicalVerticle;
 import org.somafractal.memory.store.MemoryStore;
@@ -52,8 +56,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires one server for a mode and deploys its verticles in dependency order: storage (and the audit log beside it),
  * then the embedding worker and the index workers (vector and lexical rebuild themselves from the store; the graph
- * loads each tenant lazily), then eventing, and the HTTP verticles last, so that a server that answers HTTP is fully
- * ready. {@link #stop} undeploys in reverse order.
+ * loads each tenant lazily), then eventing (with the outbox relay when Kafka is configured), the follower of the
+ * event stream (Kafka only), and the HTTP verticles last, so that a server that answers HTTP is fully ready.
+ * {@link #stop} undeploys in reverse order.
  */
 public final class SomaServer {
   private static final Logger LOG = LoggerFactory.getLogger(SomaServer.class);
@@ -69,6 +74,8 @@ public final class SomaServer {
   }
 
   private final Vertx vertx;
+  /** This node among the nodes sharing a database: marks its outbox rows, so its follower skips its own writes. */
+  private final String nodeId = UUID.randomUUID().toString();
   private final List<String> deployments = new CopyOnWriteArrayList<>();
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
   private volatile String modelId;
@@ -134,7 +141,7 @@ public final class SomaServer {
       chain = chain.transform(ignored -> vertx.undeploy(id).otherwiseEmpty());
     }
     deployments.clear();
-    return chain;
+    return chain.transform(ignored -> KafkaHealth.close(vertx).otherwiseEmpty());
   }
 
   private Future<SomaServer> deploy(SomaConfig config, boolean withHttp, UnaryOperator<MemoryStore> storeWrapper) {
@@ -156,6 +163,8 @@ public final class SomaServer {
     MemoryStore storeClient = new StoreClient(vertx, timeout);
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
 
+    KafkaSettings kafka = KafkaSettings.of(config);
+    long[] replayFrom = {0};
     return vertx.executeBlocking(() -> loadModel(config))
         .onSuccess(model -> modelId = model.id())
         .compose(model -> openStore(config)
@@ -170,13 +179,20 @@ public final class SomaServer {
                     : Future.<String>succeededFuture()))
             .compose(v -> record(vertx.deployVerticle(new EmbeddingVerticle(model,
                 config.get(Settings.EMBED_BATCH), config.get(Settings.EMBED_CACHE_SIZE)), worker)))
+            .compose(v -> {
+              // Before the indexes scan the store: every event published from here on is replayed by the follower.
+              replayFrom[0] = System.currentTimeMillis() - (kafka == null ? 0 : kafka.replaySeconds() * 1000L);
+              return Future.succeededFuture();
+            })
             .compose(v -> Future.all(
                 record(vertx.deployVerticle(new VectorVerticle(storeClient, model.dimension(), TOMBSTONE_RETENTION_MS),
                     worker)),
                 record(vertx.deployVerticle(new LexicalVerticle(storeClient, TOMBSTONE_RETENTION_MS), worker)),
                 record(vertx.deployVerticle(new GraphVerticle(storeClient,
                     config.get(Settings.GRAPH_KEEP_DANGLING_LINKS)), worker))))
-            .compose(v -> record(vertx.deployVerticle(new EventingVerticle())))
+            .compose(v -> record(vertx.deployVerticle(new EventingVerticle(kafka))))
+            .compose(v -> kafka == null ? Future.<String>succeededFuture()
+                : record(vertx.deployVerticle(new FollowerVerticle(kafka, replayFrom[0], timeout, nodeId))))
             .compose(v -> {
               if (!withHttp) {
                 return Future.<String>succeededFuture();
@@ -258,14 +274,19 @@ public final class SomaServer {
           .map(store -> new OpenedStore(store, store.auditLog()));
     }
     boolean redis = config.get(Settings.REDIS_URL) != null || config.get(Settings.REDIS_HOST) != null;
-    LOG.info("Mode {}: canonical store PostgreSQL; vectors and BM25 in process (fast core + Lucene); {}. Not used: "
-        + "Kafka (events stay on the local event bus; the outbox table keeps them for a relay)",
+    KafkaSettings kafka = KafkaSettings.of(config);
+    LOG.info("Mode {}: canonical store PostgreSQL; vectors and BM25 in process (fast core + Lucene); {}; {}",
         config.get(Settings.MODE), redis ? "memory cache" + (config.get(Settings.CACHE_ENABLED) ? "" : " (disabled)")
             + ", idempotency keys and rate limits in Redis (served without it while it is down)"
-            : "no Redis configured: no memory cache, idempotency keys and rate limits in process");
+            : "no Redis configured: no memory cache, idempotency keys and rate limits in process",
+        kafka != null ? "Kafka at " + kafka.bootstrapServers() + ": the outbox is relayed to " + kafka.topic()
+            + " and this node's indexes follow it"
+            : "no Kafka (KAFKA_BOOTSTRAP_SERVERS unset or EVENTING_ENABLED=false): events stay on the local event "
+                + "bus, the outbox table keeps them unsent, and other nodes' writes reach this node's indexes only "
+                + "at its next start");
     return PostgresMemoryStore.open(vertx, new PostgresOptions(config.get(Settings.POSTGRES_URL),
         config.get(Settings.PG_POOL_SIZE), 0, config.get(Settings.GRAPH_KEEP_DANGLING_LINKS),
-        config.get(Settings.PG_CONNECT_TIMEOUT_MS), config.get(Settings.PG_QUERY_TIMEOUT_MS)))
+        config.get(Settings.PG_CONNECT_TIMEOUT_MS), config.get(Settings.PG_QUERY_TIMEOUT_MS), nodeId))
         .map(store -> new OpenedStore(store, store.auditLog()));
   }
 

@@ -1,6 +1,5 @@
 package org.somafractal.memory.app;
 
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -10,12 +9,9 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Drives {@code POST /memories} (or {@code /memories/bulk}) of a running server with a fixed number of requests in
@@ -44,9 +40,6 @@ public final class StoreBench {
     WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(url.getHost())
         .setDefaultPort(url.getPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(concurrency));
     int requests = (n + bulk - 1) / bulk;
-    long[] latencies = new long[requests];
-    AtomicInteger next = new AtomicInteger();
-    AtomicLong failures = new AtomicLong();
     Random random = new Random(42);
     Buffer[] bodies = new Buffer[requests];
     for (int r = 0; r < requests; r++) {
@@ -57,48 +50,23 @@ public final class StoreBench {
       bodies[r] = bulk == 1 ? items.getJsonObject(0).toBuffer() : new JsonObject().put("items", items).toBuffer();
     }
     String path = bulk == 1 ? "/memories" : "/memories/bulk";
-    Promise<Void> done = Promise.promise();
-    AtomicInteger running = new AtomicInteger(concurrency);
-    long t0 = System.nanoTime();
-    for (int c = 0; c < concurrency; c++) {
-      vertx.runOnContext(v -> loop(client, path, tenant, token, bodies, latencies, next, failures, running, done));
-    }
-    done.future().toCompletionStage().toCompletableFuture().join();
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    long[] sorted = Arrays.copyOf(latencies, requests);
-    Arrays.sort(sorted);
+    Load.Result result = Load.run(vertx, requests, concurrency, r -> {
+      HttpRequest<Buffer> request = client.post(path).putHeader("Content-Type", "application/json")
+          .putHeader("X-Soma-Tenant", tenant);
+      if (token != null) {
+        request.putHeader("Authorization", "Bearer " + token);
+      }
+      return request.sendBuffer(bodies[r]).map(response -> response.statusCode() == 200);
+    });
     System.out.printf("{\"bench\":\"store\",\"memories\":%d,\"requests\":%d,\"bulk\":%d,\"client_vectors\":%s,"
             + "\"concurrency\":%d,\"seconds\":%.2f,\"stores_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"failures\":%d}%n",
-        n, requests, bulk, vectors, concurrency, seconds, n / seconds, sorted[requests / 2] / 1e6,
-        sorted[(int) Math.min(requests - 1, Math.ceil(requests * 0.99) - 1)] / 1e6, failures.get());
+        n, requests, bulk, vectors, concurrency, result.seconds(), result.perSecond(n), result.ms(0.5),
+        result.ms(0.99), result.failures());
     vertx.close();
   }
 
-  private static void loop(WebClient client, String path, String tenant, String token, Buffer[] bodies,
-      long[] latencies, AtomicInteger next, AtomicLong failures, AtomicInteger running, Promise<Void> done) {
-    int r = next.getAndIncrement();
-    if (r >= bodies.length) {
-      if (running.decrementAndGet() == 0) {
-        done.tryComplete();
-      }
-      return;
-    }
-    HttpRequest<Buffer> request = client.post(path).putHeader("Content-Type", "application/json")
-        .putHeader("X-Soma-Tenant", tenant);
-    if (token != null) {
-      request.putHeader("Authorization", "Bearer " + token);
-    }
-    long t = System.nanoTime();
-    request.sendBuffer(bodies[r]).onComplete(ar -> {
-      latencies[r] = System.nanoTime() - t;
-      if (ar.failed() || ar.result().statusCode() != 200) {
-        failures.incrementAndGet();
-      }
-      loop(client, path, tenant, token, bodies, latencies, next, failures, running, done);
-    });
-  }
-
-  private static JsonObject item(int i, int dim, boolean vectors, Random random) {
+  /** One memory of the benchmark's corpus: a coordinate, a text with a topic, and optionally a random vector. */
+  static JsonObject item(int i, int dim, boolean vectors, Random random) {
     JsonObject item = new JsonObject()
         .put("coord", i + ".0," + (i % 97) + ".5")
         .put("payload", new JsonObject().put("content", "benchmark memory number " + i + " about topic " + (i % 113)))

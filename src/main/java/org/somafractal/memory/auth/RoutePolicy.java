@@ -41,7 +41,7 @@ public final class RoutePolicy {
   private static final List<String> PUBLIC_PREFIXES = new ArrayList<>();
 
   static {
-    publicRoutes("GET /", "GET /healthz", "GET /readyz", "GET /health", "GET /openapi.json", "GET /docs",
+    publicRoutes("GET /", "GET /healthz", "GET /readyz", "GET /health", "GET /metrics", "GET /openapi.json", "GET /docs",
         "GET /docs/*");
     need(Scope.MEMORY_READ, null,
         "GET /stats", "GET /memories/{coord}", "POST /memories/search", "GET /memories/search",

@@ -12,9 +12,9 @@ public final class Settings {
       List.of("development", "test", "evented_enterprise", "cloud_managed"),
       "Wiring: development = SQLite under SOMA_DATA_DIR; test = everything in memory; evented_enterprise and "
           + "cloud_managed = PostgreSQL at POSTGRES_URL (required) as the canonical store, indexes in process, and Redis "
-          + "(REDIS_URL or REDIS_HOST, optional) for the cache of memories, idempotency keys and rate limits shared by all "
-          + "nodes. Kafka is "
-          + "not used yet: events stay on the local event bus.");
+          + "(REDIS_URL or REDIS_HOST, optional) for the cache of memories, idempotency keys and rate limits shared by "
+          + "all nodes, and Kafka (KAFKA_BOOTSTRAP_SERVERS, optional) for the memory.events stream every node's indexes "
+          + "follow.");
   public static final ConfigKey<String> API_HOST = ConfigKey.text("SOMA_API_HOST", "127.0.0.1",
       "Interface the HTTP server binds to. Use 0.0.0.0 to accept connections from other hosts.");
   public static final ConfigKey<Integer> API_PORT = ConfigKey.integer("SOMA_API_PORT", 9595, 0, 65535,
@@ -146,6 +146,36 @@ public final class Settings {
   public static final ConfigKey<Integer> CACHE_MAX_ENTRIES = ConfigKey.integer("SOMA_CACHE_MAX_ENTRIES", 100_000, 1,
       10_000_000, "Most memories the in-process cache holds (least used go first); Redis is bounded by its own "
           + "maxmemory.");
+  public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS = ConfigKey.text("KAFKA_BOOTSTRAP_SERVERS", null,
+      "Kafka of the server modes, host:port[,host:port...]: the outbox relay publishes every change there and each "
+          + "node's indexes follow the topic, so several nodes serve the same memories. Unset = no Kafka: events stay "
+          + "on the local event bus (the outbox table keeps them); ignored in development and test.");
+  public static final ConfigKey<Boolean> EVENTING_ENABLED = ConfigKey.bool("EVENTING_ENABLED", true,
+      "Whether the server modes use the Kafka at KAFKA_BOOTSTRAP_SERVERS (false = as if it were unset).");
+  public static final ConfigKey<String> KAFKA_TOPIC = ConfigKey.text("SOMA_KAFKA_TOPIC", "memory.events",
+      "Topic of the memory events (schemas/memory-event-v1.json), keyed by tenant and memory id.");
+  public static final ConfigKey<String> KAFKA_DLQ_TOPIC = ConfigKey.text("SOMA_KAFKA_DLQ_TOPIC", "memory.events.dlq",
+      "Dead-letter topic: outbox rows that fail the event schema, and events soma consumer cannot process.");
+  public static final ConfigKey<Boolean> EVENT_EMBEDDINGS = ConfigKey.bool("SOMA_EVENT_EMBEDDINGS", true,
+      "Whether memory events carry the embedding (384 numbers by default; the nodes' own indexes do not need it, "
+          + "other consumers may): false makes events smaller and the relay faster.");
+  public static final ConfigKey<Integer> KAFKA_TIMEOUT_MS = ConfigKey.integer("SOMA_KAFKA_TIMEOUT_MS", 10_000, 100,
+      600_000, "Timeout of every Kafka call (publish, poll, metadata); a relay batch that times out stays in the "
+          + "outbox and is published again.");
+  public static final ConfigKey<Integer> OUTBOX_BATCH = ConfigKey.integer("SOMA_OUTBOX_BATCH", 500, 1, 10_000,
+      "Most outbox rows the relay publishes in one transaction.");
+  public static final ConfigKey<Integer> OUTBOX_POLL_MS = ConfigKey.integer("SOMA_OUTBOX_POLL_MS", 250, 10, 60_000,
+      "How often the relay looks for unsent outbox rows; it also runs at once after each write of its own node.");
+  public static final ConfigKey<Integer> OUTBOX_RETENTION_SECONDS = ConfigKey.integer("SOMA_OUTBOX_RETENTION_SECONDS",
+      3600, 0, 30 * 86_400, "How long published outbox rows are kept before they are deleted (unsent rows are never "
+          + "deleted).");
+  public static final ConfigKey<Integer> FOLLOW_REPLAY_SECONDS = ConfigKey.integer("SOMA_FOLLOW_REPLAY_SECONDS", 60,
+      0, 86_400, "A starting node replays the events published since this long before its index rebuild began, so "
+          + "no write is missed between the rebuild and the topic (covers clock skew between nodes).");
+  public static final ConfigKey<String> CONSUMER_GROUP = ConfigKey.text("SOMA_CONSUMER_GROUP", "soma-consumer",
+      "Kafka consumer group of soma consumer (its committed offsets are where a restarted consumer resumes).");
+  public static final ConfigKey<Integer> CONSUMER_METRICS_PORT = ConfigKey.integer("SOMA_CONSUMER_METRICS_PORT", 9597,
+      0, 65535, "Port of soma consumer's GET /metrics and GET /healthz (on SOMA_API_HOST; 0 = any free port).");
   public static final ConfigKey<String> MASTER_KEY = ConfigKey.secret("SOMA_MASTER_KEY",
       "Master key of encryption at rest: 32 random bytes, base64. Needed when SOMA_ENCRYPT_TENANTS is set.");
   public static final ConfigKey<String> MASTER_KEY_FILE = ConfigKey.text("SOMA_MASTER_KEY_FILE", null,
@@ -203,7 +233,9 @@ public final class Settings {
       CANDIDATE_MULTIPLIER, IMPORTANCE_WEIGHT, DECAY_HALF_LIFE_HOURS, DECAY_FLOOR, BUS_TIMEOUT_MS, HEALTH_TIMEOUT_MS,
       SQLITE_READ_THREADS, SQLITE_MAX_BATCH, POSTGRES_URL, PG_POOL_SIZE, PG_CONNECT_TIMEOUT_MS, PG_QUERY_TIMEOUT_MS,
       REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_TIMEOUT_MS, REDIS_KEY_PREFIX, IDEMPOTENCY_TTL_SECONDS, CACHE_ENABLED,
-      CACHE_TTL_SECONDS, CACHE_MAX_ENTRIES, MASTER_KEY, MASTER_KEY_FILE, MASTER_KEY_VERSION,
+      CACHE_TTL_SECONDS, CACHE_MAX_ENTRIES, KAFKA_BOOTSTRAP_SERVERS, EVENTING_ENABLED, KAFKA_TOPIC, KAFKA_DLQ_TOPIC,
+      EVENT_EMBEDDINGS, KAFKA_TIMEOUT_MS, OUTBOX_BATCH, OUTBOX_POLL_MS, OUTBOX_RETENTION_SECONDS, FOLLOW_REPLAY_SECONDS,
+      CONSUMER_GROUP, CONSUMER_METRICS_PORT, MASTER_KEY, MASTER_KEY_FILE, MASTER_KEY_VERSION,
       MASTER_KEY_PREVIOUS, ENCRYPT_TENANTS, GRAPH_KEEP_DANGLING_LINKS, RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST,
       CREDENTIAL_RATE_LIMIT_PER_SECOND, CREDENTIAL_RATE_LIMIT_BURST, QUOTA_MAX_MEMORIES, QUOTA_MAX_BYTES, QUOTA_MAX_LINKS,
       QUOTAS_FILE, MAX_JSON_DEPTH, MAX_STRING_CHARS, MAX_IN_FLIGHT, CORS_ORIGINS, AUDIT, AUDIT_RETENTION_DAYS);

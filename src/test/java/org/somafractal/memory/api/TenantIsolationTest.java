@@ -39,7 +39,7 @@ class TenantIsolationTest {
   private static final String WORDS = "zanzibar quokka";
   private static final List<String> A_COORDS = List.of("11,12,13", "14,15", "16", "11,12,14");
   private static final Set<String> TENANT_FREE = Set.of("GET /", "GET /healthz", "GET /readyz", "GET /health",
-      "GET /openapi.json", "GET /docs");
+      "GET /metrics", "GET /openapi.json", "GET /docs");
   private static final String ALL_SCOPES = "memory:read memory:write memory:delete graph:write";
 
   private static TestServer open;

@@ -114,6 +114,23 @@ public final class PostgresMemoryStore implements MemoryStore {
   }
 
   /**
+   * A pool of pipelined connections with cached prepared statements, a connect and pool-wait timeout, and
+   * {@code queryTimeoutMs} as the server's {@code statement_timeout}: the one way this package connects.
+   */
+  static Pool pool(Vertx vertx, PgConnectOptions connect, int size, int connectTimeoutMs, int queryTimeoutMs) {
+    connect.setCachePreparedStatements(true)
+        .addProperty("statement_timeout", Integer.toString(queryTimeoutMs))
+        .addProperty("application_name", "soma-fractal-memory");
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size)
+            .setConnectionTimeout(connectTimeoutMs).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(new NetClientOptions().setConnectTimeout(connectTimeoutMs))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+
+  /**
    * Connects and brings the schema up to date (see {@code PostgresMigrations}).
    *
    * @return the store, or a failure of kind UNAVAILABLE when the database cannot be reached or migrated, INVALID
@@ -127,16 +144,7 @@ public final class PostgresMemoryStore implements MemoryStore {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(SomaException.invalid("POSTGRES_URL: " + e.getMessage()));
     }
-    connect.setCachePreparedStatements(true)
-        .addProperty("statement_timeout", Integer.toString(options.queryTimeoutMs()))
-        .addProperty("application_name", "soma-fractal-memory");
-    Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(options.poolSize())
-            .setConnectionTimeout(options.connectTimeoutMs()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-        .with(new NetClientOptions().setConnectTimeout(options.connectTimeoutMs()))
-        .connectingTo(connect)
-        .using(vertx)
-        .build();
+    Pool pool = pool(vertx, connect, options.poolSize(), options.connectTimeoutMs(), options.queryTimeoutMs());
     PostgresMemoryStore store = new PostgresMemoryStore(vertx, pool, options);
     Future<PostgresMemoryStore> opened = PostgresMigrations.apply(vertx, pool)
         .timeout(options.connectTimeoutMs() + store.timeoutMs, TimeUnit.MILLISECONDS)
@@ -211,7 +219,8 @@ public final class PostgresMemoryStore implements MemoryStore {
   @Override
   public Future<Integer> deleteLinks(String tenant, String fromKey, String toKey, String linkType) {
     return write(c -> c.preparedQuery(PostgresQueries.DELETE_LINKS)
-        .execute(Tuple.of(tenant, fromKey, toKey, linkType)).map(RowSet::rowCount));
+        .execute(Tuple.of(tenant, fromKey, toKey, linkType, System.currentTimeMillis(), options.origin()))
+        .map(rows -> rows.iterator().next().getLong(0).intValue()));
   }
 
   @Override
@@ -380,7 +389,7 @@ public final class PostgresMemoryStore implements MemoryStore {
   }
 
   /** Completes on {@code context} what {@code future} completes with, failures translated. */
-  private static <T> Future<T> onContext(Context context, Future<T> future) {
+  static <T> Future<T> onContext(Context context, Future<T> future) {
     Promise<T> promise = Promise.promise();
     future.onComplete(ar -> {
       Throwable cause = ar.failed() ? translate(ar.cause()) : null;
@@ -552,7 +561,8 @@ public final class PostgresMemoryStore implements MemoryStore {
           .addValue(d.text() == null ? "" : d.text())
           .addValue(PostgresCodec.vector(d.vector()))
           .addValue(d.modelId())
-          .addValue(now));
+          .addValue(now)
+          .addValue(options.origin()));
     }
     return c.preparedQuery(PostgresQueries.UPSERT).executeBatch(rows).map(result -> {
       List<StoredMemory> out = new ArrayList<>(drafts.size());
@@ -574,7 +584,7 @@ public final class PostgresMemoryStore implements MemoryStore {
     long now = System.currentTimeMillis();
     List<Tuple> rows = new ArrayList<>(keys.size());
     for (String key : keys) {
-      rows.add(Tuple.of(tenant, key, now));
+      rows.add(Tuple.of(tenant, key, now, options.origin()));
     }
     return c.preparedQuery(deleteSql).executeBatch(rows).map(result -> {
       List<Removal> out = new ArrayList<>(keys.size());
@@ -589,12 +599,13 @@ public final class PostgresMemoryStore implements MemoryStore {
     });
   }
 
-  private static Future<Link> applyPutLink(SqlConnection c, Link d) {
+  private Future<Link> applyPutLink(SqlConnection c, Link d) {
     validate(d);
     long now = System.currentTimeMillis();
     JsonObject metadata = PostgresCodec.json(d.metadata());
     return c.preparedQuery(PostgresQueries.PUT_LINK)
-        .execute(Tuple.of(d.tenant(), d.fromKey(), d.toKey(), d.linkType(), d.strength(), metadata, now))
+        .execute(Tuple.of(d.tenant(), d.fromKey(), d.toKey(), d.linkType(), d.strength(), metadata, now,
+            options.origin()))
         .compose(rows -> {
           var it = rows.iterator();
           if (!it.hasNext()) {

@@ -12,9 +12,11 @@ package org.somafractal.memory.store.postgres;
  *     {@value #DEFAULT_CONNECT_TIMEOUT_MS}
  * @param queryTimeoutMs how long one call (a read, or a write batch) may take before it fails with UNAVAILABLE; also
  *     the server-side {@code statement_timeout}; values below 1 mean {@value #DEFAULT_QUERY_TIMEOUT_MS}
+ * @param origin the id of this node, written into every outbox row so that its follower can skip the events of its
+ *     own writes (already indexed when they were acknowledged); {@code null} when there is none
  */
 public record PostgresOptions(String url, int poolSize, int maxBatch, boolean keepDanglingLinks, int connectTimeoutMs,
-    int queryTimeoutMs) {
+    int queryTimeoutMs, String origin) {
   public static final int DEFAULT_POOL_SIZE = 8;
   /** The group-commit bound used when none is configured, as in the SQLite store. */
   public static final int DEFAULT_MAX_BATCH = 512;
@@ -30,18 +32,19 @@ public record PostgresOptions(String url, int poolSize, int maxBatch, boolean ke
 
   /** Defaults for everything but the URI. */
   public static PostgresOptions of(String url) {
-    return new PostgresOptions(url, 0, 0, false, 0, 0);
+    return new PostgresOptions(url, 0, 0, false, 0, 0, null);
   }
 
   /** A copy with another link policy. */
   public PostgresOptions withKeepDanglingLinks(boolean keep) {
-    return new PostgresOptions(url, poolSize, maxBatch, keep, connectTimeoutMs, queryTimeoutMs);
+    return new PostgresOptions(url, poolSize, maxBatch, keep, connectTimeoutMs, queryTimeoutMs, origin);
   }
 
   /** Never prints the URI, which may hold a password. */
   @Override
   public String toString() {
     return "PostgresOptions[poolSize=" + poolSize + ", maxBatch=" + maxBatch + ", keepDanglingLinks="
-        + keepDanglingLinks + ", connectTimeoutMs=" + connectTimeoutMs + ", queryTimeoutMs=" + queryTimeoutMs + "]";
+        + keepDanglingLinks + ", connectTimeoutMs=" + connectTimeoutMs + ", queryTimeoutMs=" + queryTimeoutMs
+        + ", origin=" + origin + "]";
   }
 }

@@ -8,7 +8,8 @@ import java.util.List;
  */
 final class PostgresQueries {
   /** The ordered migration scripts under {@code db/postgres/}; the number after {@code V} is the schema version. */
-  static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__key_version.sql", "V3__audit.sql");
+  static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__key_version.sql", "V3__audit.sql",
+      "V4__eventing.sql");
 
   /**
    * The key of the transaction-scoped advisory lock that serialises migrations when several nodes start at once
@@ -51,9 +52,12 @@ final class PostgresQueries {
 
   /**
    * Inserts or updates in place one memory and writes its outbox row, in one statement. On conflict the id, pos,
-   * created_at and access statistics stay; {@code xmax = 0} tells a fresh insert from an update. Parameters: id,
-   * tenant, key, coord, cube lower and upper corners, payload, type, importance, metadata, text, embedding, model id,
-   * now.
+   * created_at and access statistics stay; {@code xmax = 0} tells a fresh insert from an update. An update takes its
+   * seq once it holds the row's lock, so of two nodes updating one memory the one that commits last has the higher
+   * seq (a seq taken in VALUES would be drawn before the wait). The outbox row carries what the event needs (see
+   * {@code events.MemoryEvents}): the stored payload and metadata (sealed for a tenant encrypted at rest), importance,
+   * model and embedding, and the node that wrote it. Parameters: id, tenant, key, coord, cube lower and upper corners,
+   * payload, type, importance, metadata, text, embedding, model id, now, origin node.
    */
   static final String UPSERT = """
       WITH up AS (
@@ -64,13 +68,15 @@ final class PostgresQueries {
         ON CONFLICT (tenant, coord_key) DO UPDATE SET payload = excluded.payload, memory_type = excluded.memory_type,
           importance = excluded.importance, metadata = excluded.metadata, text = excluded.text,
           embedding = excluded.embedding, model_id = excluded.model_id, updated_at = excluded.updated_at,
-          seq = excluded.seq
+          seq = nextval('memory_seq')
         RETURNING m.id, m.tenant, m.coord_key, m.memory_type, m.created_at, m.last_accessed_at, m.access_count, m.seq,
-          (m.xmax = 0) AS created
+          (m.xmax = 0) AS created, m.payload, m.metadata, m.importance, m.model_id, m.embedding
       ), event AS (
         INSERT INTO outbox (tenant, memory_id, event, created_at)
-        SELECT tenant, id, jsonb_build_object('op', CASE WHEN created THEN 'created' ELSE 'updated' END,
-          'tenant', tenant, 'id', id, 'coord', coord_key, 'memory_type', memory_type, 'seq', seq, 'at', $14::bigint),
+        SELECT tenant, id, jsonb_build_object('type', CASE WHEN created THEN 'created' ELSE 'updated' END,
+          'tenant', tenant, 'id', id, 'coord', coord_key, 'memory_type', memory_type, 'seq', seq, 'at', $14::bigint,
+          'payload', payload, 'metadata', metadata, 'importance', importance, 'model_id', model_id,
+          'embedding', encode(embedding, 'base64'), 'origin', $15::text),
           $14
         FROM up
       )
@@ -82,13 +88,14 @@ final class PostgresQueries {
         RETURNING id, tenant, coord_key, nextval('memory_seq') AS seq
       ), event AS (
         INSERT INTO outbox (tenant, memory_id, event, created_at)
-        SELECT tenant, id, jsonb_build_object('op', 'deleted', 'tenant', tenant, 'id', id, 'coord', coord_key,
-          'seq', seq, 'at', $3::bigint), $3
+        SELECT tenant, id, jsonb_build_object('type', 'deleted', 'tenant', tenant, 'id', id, 'coord', coord_key,
+          'seq', seq, 'at', $3::bigint, 'origin', $4::text), $3
         FROM del
       )""";
 
   /**
-   * Deletes one memory and writes its outbox row; a seq is taken only when a row goes. Parameters: tenant, key, now.
+   * Deletes one memory and writes its outbox row; a seq is taken only when a row goes. Parameters: tenant, key, now,
+   * origin node.
    * Leaves the links from and to the key in place.
    */
   static final String DELETE_KEEP_LINKS = DELETE_HEAD + "\nSELECT id, seq FROM del";
@@ -122,19 +129,43 @@ final class PostgresQueries {
       + "ORDER BY m.pos LIMIT $3";
 
   /**
-   * Inserts or updates a link only when a memory of the tenant lies at its source, in one statement; no row back
-   * means there is none. Parameters: tenant, from, to, type, strength, metadata, now.
+   * Inserts or updates a link only when a memory of the tenant lies at its source, and writes its {@code linked}
+   * outbox row, in one statement; no row back means there is no such memory. Parameters: tenant, from, to, type,
+   * strength, metadata, now, origin node.
    */
   static final String PUT_LINK = """
-      INSERT INTO links (tenant, from_key, to_key, link_type, strength, metadata, created_at, updated_at)
-      SELECT $1::text, $2::text, $3::text, $4::text, $5::float8, $6::jsonb, $7::bigint, $7::bigint
-      WHERE EXISTS (SELECT 1 FROM memories WHERE tenant = $1 AND coord_key = $2)
-      ON CONFLICT (tenant, from_key, to_key, link_type) DO UPDATE SET strength = excluded.strength,
-        metadata = excluded.metadata, updated_at = excluded.updated_at
-      RETURNING created_at""";
-  /** Parameters: tenant, from, to, type ({@code null} = every type). */
-  static final String DELETE_LINKS = "DELETE FROM links WHERE tenant = $1 AND from_key = $2 AND to_key = $3 "
-      + "AND ($4::text IS NULL OR link_type = $4)";
+      WITH source AS (
+        SELECT id FROM memories WHERE tenant = $1 AND coord_key = $2
+      ), up AS (
+        INSERT INTO links (tenant, from_key, to_key, link_type, strength, metadata, created_at, updated_at)
+        SELECT $1::text, $2::text, $3::text, $4::text, $5::float8, $6::jsonb, $7::bigint, $7::bigint
+        WHERE EXISTS (SELECT 1 FROM source)
+        ON CONFLICT (tenant, from_key, to_key, link_type) DO UPDATE SET strength = excluded.strength,
+          metadata = excluded.metadata, updated_at = excluded.updated_at
+        RETURNING tenant, from_key, to_key, link_type, strength, metadata, created_at
+      ), event AS (
+        INSERT INTO outbox (tenant, memory_id, event, created_at)
+        SELECT up.tenant, source.id, jsonb_build_object('type', 'linked', 'tenant', up.tenant, 'id', source.id,
+          'from', up.from_key, 'to', up.to_key, 'link_type', up.link_type, 'strength', up.strength,
+          'metadata', up.metadata, 'created_at', up.created_at, 'at', $7::bigint, 'origin', $8::text), $7
+        FROM up, source
+      )
+      SELECT created_at FROM up""";
+  /**
+   * Deletes the links between two keys and writes one {@code unlinked} outbox row per deleted link; answers their
+   * number. Parameters: tenant, from, to, type ({@code null} = every type), now, origin node.
+   */
+  static final String DELETE_LINKS = """
+      WITH gone AS (
+        DELETE FROM links WHERE tenant = $1 AND from_key = $2 AND to_key = $3 AND ($4::text IS NULL OR link_type = $4)
+        RETURNING tenant, from_key, to_key, link_type
+      ), event AS (
+        INSERT INTO outbox (tenant, memory_id, event, created_at)
+        SELECT g.tenant, m.id, jsonb_build_object('type', 'unlinked', 'tenant', g.tenant, 'id', m.id,
+          'from', g.from_key, 'to', g.to_key, 'link_type', g.link_type, 'at', $5::bigint, 'origin', $6::text), $5
+        FROM gone g LEFT JOIN memories m ON m.tenant = g.tenant AND m.coord_key = g.from_key
+      )
+      SELECT count(*) FROM gone""";
   static final String LINKS = "SELECT tenant, from_key, to_key, link_type, strength, metadata, created_at, updated_at "
       + "FROM links WHERE tenant = $1";
 

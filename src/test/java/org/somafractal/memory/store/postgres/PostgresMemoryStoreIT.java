@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.ErrorKind;
+import org.somafractal.memory.core.Link;
 import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.core.MemoryDraft;
 import org.somafractal.memory.core.MemoryType;
@@ -76,7 +77,8 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
     for (Row r : db.sql("SELECT version, script FROM schema_version ORDER BY version")) {
       versions.add(r.getInteger(0) + ":" + r.getString(1));
     }
-    assertThat(versions).containsExactly("1:V1__init.sql", "2:V2__key_version.sql", "3:V3__audit.sql");
+    assertThat(versions).containsExactly("1:V1__init.sql", "2:V2__key_version.sql", "3:V3__audit.sql",
+        "4:V4__eventing.sql");
   }
 
   @Test
@@ -101,7 +103,7 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
     List<String> events = new ArrayList<>();
     for (Row r : db.sql("SELECT event FROM outbox ORDER BY id")) {
       JsonObject e = r.getJsonObject(0);
-      events.add(e.getString("op") + " " + e.getString("coord"));
+      events.add(e.getString("type") + " " + e.getString("coord"));
     }
     assertThat(events).containsExactly("created 1.0", "updated 1.0", "created 2.0", "created 3.0", "deleted 1.0");
     JsonObject deleted = db.sql("SELECT event FROM outbox ORDER BY id DESC LIMIT 1").iterator().next().getJsonObject(0);
@@ -109,6 +111,52 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
     assertThat(deleted.getString("tenant")).isEqualTo("t");
     assertThat(deleted.getLong("seq")).isPositive();
     assertThat(db.count("SELECT count(*) FROM outbox WHERE sent_at IS NULL")).isEqualTo(5);
+  }
+
+  @Test
+  void anUpsertsOutboxRowCarriesTheStoredMemory() {
+    Memory m = put(draft("t", "1"));
+    JsonObject e = db.sql("SELECT event FROM outbox ORDER BY id DESC LIMIT 1").iterator().next().getJsonObject(0);
+    assertThat(e.getJsonObject("payload")).isEqualTo(m.payload());
+    assertThat(e.getJsonObject("metadata")).isEqualTo(m.metadata());
+    assertThat(e.getDouble("importance")).isEqualTo(m.importance());
+    assertThat(e.getLong("seq")).isEqualTo(m.seq());
+    assertThat(e.getInteger("memory_type")).isEqualTo(m.type().code());
+    if (m.vector() != null) {
+      assertThat(e.getString("embedding")).isNotBlank();
+    }
+    assertThat(db.count("SELECT count(DISTINCT event_id) FROM outbox")).isEqualTo(1);
+  }
+
+  @Test
+  void anUpdateTakesAHigherSeqThanTheRowHeld() {
+    Memory first = put(draft("t", "1"));
+    Memory second = put(draft("t", "1"));
+    assertThat(second.seq()).isGreaterThan(first.seq());
+    assertThat(db.count("SELECT seq FROM memories WHERE tenant = 't'")).isEqualTo(second.seq());
+  }
+
+  @Test
+  void linkWritesWriteTheirOutboxRowInTheSameStatement() {
+    Memory from = put(draft("t", "1"));
+    put(draft("t", "2"));
+    long before = outbox();
+    await(store.putLink(new Link("t", "1.0", "2.0", "related", 0.5, new JsonObject().put("why", "test"), 0, 0)));
+    await(store.putLink(new Link("t", "1.0", "2.0", "cites", 1.0, null, 0, 0)));
+    assertThat(failure(store.putLink(new Link("t", "404.0", "2.0", "related", 1.0, null, 0, 0))).kind())
+        .isEqualTo(ErrorKind.NOT_FOUND);
+    assertThat(await(store.deleteLinks("t", "1.0", "2.0", null))).isEqualTo(2);
+    assertThat(await(store.deleteLinks("t", "1.0", "2.0", null))).isZero();
+    List<String> events = new ArrayList<>();
+    for (Row r : db.sql("SELECT event, memory_id FROM outbox WHERE id > " + before + " ORDER BY id")) {
+      JsonObject e = r.getJsonObject(0);
+      assertThat(e.getString("id")).isEqualTo(from.id()).isEqualTo(r.getUUID(1).toString());
+      events.add(e.getString("type") + " " + e.getString("from") + ">" + e.getString("to") + " "
+          + e.getString("link_type"));
+    }
+    assertThat(events).containsExactlyInAnyOrder("linked 1.0>2.0 related", "linked 1.0>2.0 cites",
+        "unlinked 1.0>2.0 related", "unlinked 1.0>2.0 cites");
+    assertThat(events.subList(0, 2)).allMatch(e -> e.startsWith("linked"));
   }
 
   @Test
@@ -150,7 +198,7 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
   @Test
   void anUnreachableServerIsUnavailableWithoutDetails() {
     SomaException e = failure(PostgresMemoryStore.open(vertx, new PostgresOptions(
-        "postgresql://postgres:secret@127.0.0.1:1/none", 1, 0, false, 2_000, 2_000)));
+        "postgresql://postgres:secret@127.0.0.1:1/none", 1, 0, false, 2_000, 2_000, null)));
     assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
     assertThat(e.getMessage()).doesNotContain("secret").doesNotContainIgnoringCase("sql");
     assertThat(failure(PostgresMemoryStore.open(vertx, PostgresOptions.of("mysql://x"))).kind())
