@@ -34,7 +34,8 @@ final class MemoryJson {
         .put("lexical", finiteOrNull(s.lexical()))
         .put("fused", s.fused())
         .put("importance", s.importance())
-        .put("decay", s.decay());
+        .put("decay", s.decay())
+        .put("sequence", s.sequence());
     return memory(r.memory()).put("score", s.score()).put("scores", scores);
   }
 

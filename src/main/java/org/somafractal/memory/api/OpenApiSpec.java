@@ -20,6 +20,8 @@ import org.somafractal.memory.config.SomaConfig;
 final class OpenApiSpec {
   /** The media type of every JSON body. */
   static final String JSON = "application/json";
+  private static final String SEQUENCE_WEIGHT_DOC = "Share of a match's relevance lent to its sequence neighbours "
+      + "(its coordinate with the last axis -1 and +1); default SOMA_SEQUENCE_WEIGHT, 0 = none";
 
   private OpenApiSpec() {
   }
@@ -91,6 +93,7 @@ final class OpenApiSpec {
         .query("memory_type", string(), false, "One type or several separated by commas")
         .query("filters", string(), false, "A URL-encoded JSON object of metadata equality filters")
         .query("min_score", new JsonObject().put("type", "number"), false, "Drop results scoring below this")
+        .query("sequence_weight", number(0, 1), false, SEQUENCE_WEIGHT_DOC)
         .query("created_after", string(), false, "Epoch milliseconds or an ISO-8601 instant")
         .query("created_before", string(), false, "Epoch milliseconds or an ISO-8601 instant")
         .validated().ok("SearchResponse").backend());
@@ -165,13 +168,16 @@ final class OpenApiSpec {
                 .put("last_accessed_at", dateTime())
                 .put("access_count", new JsonObject().put("type", "integer"))
                 .put("embedding_model", new JsonObject().put("type", new JsonArray().add("string").add("null")))))
-        .put("Scores", object(List.of("vector", "lexical", "fused", "importance", "decay"))
+        .put("Scores", object(List.of("vector", "lexical", "fused", "importance", "decay", "sequence"))
             .put("properties", new JsonObject()
                 .put("vector", nullableNumber("Cosine similarity, null when the vector engine did not match"))
                 .put("lexical", nullableNumber("BM25 score, null when the lexical engine did not match"))
-                .put("fused", new JsonObject().put("type", "number"))
+                .put("fused", new JsonObject().put("type", "number")
+                    .put("description", "The fused vector and lexical relevance, plus sequence"))
                 .put("importance", new JsonObject().put("type", "number"))
-                .put("decay", new JsonObject().put("type", "number"))))
+                .put("decay", new JsonObject().put("type", "number"))
+                .put("sequence", new JsonObject().put("type", "number")
+                    .put("description", "Relevance lent by a matching sequence neighbour (0 when none)"))))
         .put("SearchResult", new JsonObject().put("allOf", new JsonArray().add(ref("Memory"))
             .add(object(List.of("score", "scores")).put("properties", new JsonObject()
                 .put("score", new JsonObject().put("type", "number"))
@@ -294,6 +300,7 @@ final class OpenApiSpec {
         .put("filters", new JsonObject().put("type", "object")
             .put("description", "Metadata equality filters; dotted keys reach nested fields, e.g. user.id"))
         .put("min_score", new JsonObject().put("type", "number"))
+        .put("sequence_weight", number(0, 1).put("description", SEQUENCE_WEIGHT_DOC))
         .put("created_after", timeBound())
         .put("created_before", timeBound());
   }
@@ -540,6 +547,10 @@ final class OpenApiSpec {
 
   static JsonObject integer(int min, int max) {
     return new JsonObject().put("type", "integer").put("minimum", min).put("maximum", max);
+  }
+
+  static JsonObject number(double min, double max) {
+    return new JsonObject().put("type", "number").put("minimum", min).put("maximum", max);
   }
 
   static JsonObject nullableNumber(String description) {

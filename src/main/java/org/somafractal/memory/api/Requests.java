@@ -107,7 +107,8 @@ final class Requests {
     double minScore = JsonFields.number(body, "min_score", Double.NEGATIVE_INFINITY, -1e9, 1e9);
     MemoryFilter filter = MemoryFilter.of(types(body.getValue("memory_type")), JsonFields.object(body, "filters", false),
         JsonFields.time(body, "created_after", Long.MIN_VALUE), JsonFields.time(body, "created_before", Long.MAX_VALUE));
-    return new SearchQuery(tenant, text, vector, topK, offset, mode, filter, minScore);
+    double sequenceWeight = JsonFields.number(body, "sequence_weight", Double.NaN, 0, 1);
+    return new SearchQuery(tenant, text, vector, topK, offset, mode, filter, minScore, sequenceWeight);
   }
 
   /** {@code {"queries": [ "text" | {search body}, ... ], ...defaults}}: each string inherits the other fields. */
@@ -277,6 +278,7 @@ final class Requests {
     copyNumber(params, body, "top_k");
     copyNumber(params, body, "offset");
     copyNumber(params, body, "min_score");
+    copyNumber(params, body, "sequence_weight");
     copyTime(params, body, "created_after");
     copyTime(params, body, "created_before");
     String filters = params.get("filters");

@@ -127,7 +127,7 @@ public final class SomaMemory {
       }
       MemoryFilter filter = MemoryFilter.of(search.types(), search.filters(), Long.MIN_VALUE, Long.MAX_VALUE);
       return shared.service().search(new SearchQuery(tenant, search.text(), null, search.topK(), search.offset(),
-          search.mode(), filter, Double.NEGATIVE_INFINITY));
+          search.mode(), filter, Double.NEGATIVE_INFINITY, Double.NaN));
     });
   }
 

@@ -1,7 +1,9 @@
 package org.somafractal.memory.core;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -121,6 +123,24 @@ public final class Coordinate {
   /** A copy of the values. */
   public double[] toArray() {
     return values.clone();
+  }
+
+  /**
+   * The keys of this coordinate's sequence neighbours: the same coordinate with its last axis one lower and one higher
+   * (turns of one conversation at {@code session,turn}, steps of one episode). Empty when a neighbour would not be a
+   * distinct finite number (an axis beyond ±2^53).
+   */
+  public List<String> sequenceNeighborKeys() {
+    int last = values.length - 1;
+    List<String> keys = new ArrayList<>(2);
+    for (double step : new double[] {-1, 1}) {
+      double[] next = values.clone();
+      next[last] += step;
+      if (Double.isFinite(next[last]) && next[last] != values[last]) {
+        keys.add(of(next).key());
+      }
+    }
+    return keys;
   }
 
   /** The canonical key, e.g. {@code "1.0,2.5,-3.0"}. */

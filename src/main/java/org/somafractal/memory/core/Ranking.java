@@ -20,16 +20,28 @@ public final class Ranking {
   private Ranking() {
   }
 
+  /** {@link #rank(SearchMode, List, List, Map, Map, ImportanceScale, RankingOptions, long)} with no neighbours. */
+  public static List<Ranked> rank(SearchMode mode, List<Hit> vectorHits, List<Hit> lexicalHits,
+      Map<String, Memory> memories, ImportanceScale scale, RankingOptions options, long now) {
+    return rank(mode, vectorHits, lexicalHits, memories, Map.of(), scale, options, now);
+  }
+
   /**
    * Ranks the candidates found in {@code memories}; candidates whose memory is missing (deleted meanwhile) are
-   * dropped.
+   * dropped. With a sequence weight w, each memory whose coordinate is a candidate's sequence neighbour (its last axis
+   * ±1, {@link Coordinate#sequenceNeighborKeys}) gains w × that candidate's fused relevance (the best one, when it
+   * neighbours two), and a neighbour that no index proposed joins the ranking with that relevance alone: the turn
+   * that answers a question is often the reply to, or the question before, the turn that matches it.
    *
    * @param vectorHits vector candidates, best first (may be empty)
    * @param lexicalHits lexical candidates, best first (may be empty)
-   * @return every candidate with its scores, best first
+   * @param neighbors by coordinate key, sequence neighbours of candidates that match the search's filter (may include
+   *     candidates)
+   * @return every candidate and lent-to neighbour with its scores, best first
    */
   public static List<Ranked> rank(SearchMode mode, List<Hit> vectorHits, List<Hit> lexicalHits,
-      Map<String, Memory> memories, ImportanceScale scale, RankingOptions options, long now) {
+      Map<String, Memory> memories, Map<String, Memory> neighbors, ImportanceScale scale, RankingOptions options,
+      long now) {
     Map<String, double[]> parts = new HashMap<>();
     for (int i = 0; i < vectorHits.size(); i++) {
       Hit hit = vectorHits.get(i);
@@ -45,20 +57,61 @@ public final class Ranking {
       p[3] = i + 1;
       bestLexical = Math.max(bestLexical, hit.score());
     }
-    List<Ranked> out = new ArrayList<>(parts.size());
+    Map<String, Memory> ranked = new HashMap<>(parts.size() * 2);
+    Map<String, Double> fusedById = new HashMap<>(parts.size() * 2);
     for (Map.Entry<String, double[]> e : parts.entrySet()) {
       Memory memory = memories.get(e.getKey());
-      if (memory == null) {
-        continue;
+      if (memory != null) {
+        ranked.put(memory.id(), memory);
+        fusedById.put(memory.id(), fuse(mode, e.getValue(), bestLexical, options));
       }
-      double[] p = e.getValue();
-      double fused = fuse(mode, p, bestLexical, options);
-      double importance = 1 - options.importanceWeight() + options.importanceWeight() * scale.normalize(memory.importance());
-      double decay = decay(memory, options, now);
-      out.add(new Ranked(memory, new Scores(fused * importance * decay, p[0], p[1], fused, importance, decay)));
+    }
+    Map<String, Double> lent = options.sequenceWeight() > 0 ? lend(ranked, fusedById, neighbors, options)
+        : Map.of();
+    List<Ranked> out = new ArrayList<>(ranked.size() + lent.size());
+    for (Memory memory : ranked.values()) {
+      double[] p = parts.get(memory.id());
+      out.add(ranked(memory, p[0], p[1], fusedById.get(memory.id()), lent.getOrDefault(memory.id(), 0.0), scale,
+          options, now));
+    }
+    for (Memory memory : neighbors.values()) {
+      Double share = lent.get(memory.id());
+      if (share != null && !ranked.containsKey(memory.id())) {
+        out.add(ranked(memory, Double.NaN, Double.NaN, 0, share, scale, options, now));
+      }
     }
     out.sort(Comparator.comparingDouble((Ranked r) -> -r.scores().score()).thenComparing(r -> r.memory().id()));
     return out;
+  }
+
+  /** What each memory receives from the candidates it is a sequence neighbour of, by id. */
+  private static Map<String, Double> lend(Map<String, Memory> candidates, Map<String, Double> fusedById,
+      Map<String, Memory> neighbors, RankingOptions options) {
+    Map<String, Memory> byKey = new HashMap<>(neighbors);
+    candidates.values().forEach(m -> byKey.put(m.key(), m));
+    Map<String, Double> lent = new HashMap<>();
+    for (Memory candidate : candidates.values()) {
+      double share = options.sequenceWeight() * fusedById.get(candidate.id());
+      if (share <= 0) {
+        continue;
+      }
+      for (String key : candidate.coordinate().sequenceNeighborKeys()) {
+        Memory neighbor = byKey.get(key);
+        if (neighbor != null) {
+          lent.merge(neighbor.id(), share, Math::max);
+        }
+      }
+    }
+    return lent;
+  }
+
+  private static Ranked ranked(Memory memory, double cosine, double bm25, double fused, double sequence,
+      ImportanceScale scale, RankingOptions options, long now) {
+    double relevance = fused + sequence;
+    double importance = 1 - options.importanceWeight() + options.importanceWeight() * scale.normalize(memory.importance());
+    double decay = decay(memory, options, now);
+    return new Ranked(memory, new Scores(relevance * importance * decay, cosine, bm25, relevance, importance, decay,
+        sequence));
   }
 
   private static double fuse(SearchMode mode, double[] p, double bestLexical, RankingOptions options) {

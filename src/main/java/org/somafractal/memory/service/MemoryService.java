@@ -192,9 +192,7 @@ public final class MemoryService {
   public Future<List<Removal>> delete(String tenant, List<Coordinate> coordinates) {
     List<String> keys = coordinates.stream().map(Coordinate::key).distinct().toList();
     // What is there now: the sizes leave the quota, and the ids let a delete whose outcome is unknown be repaired.
-    List<Future<Memory>> before = keys.stream().map(k -> store.get(tenant, k)).toList();
-    return Future.all(before).compose(read -> deleteKnown(tenant, keys,
-        before.stream().map(Future::result).filter(m -> m != null).toList()));
+    return store.getByKeys(tenant, keys).compose(known -> deleteKnown(tenant, keys, known));
   }
 
   private Future<List<Removal>> deleteKnown(String tenant, List<String> keys, List<Memory> known) {
@@ -292,17 +290,55 @@ public final class MemoryService {
       LinkedHashSet<String> ids = new LinkedHashSet<>();
       vectorHits.forEach(h -> ids.add(h.id()));
       lexicalHits.forEach(h -> ids.add(h.id()));
-      return store.getByIds(query.tenant(), new ArrayList<>(ids)).map(found -> {
+      RankingOptions options = Double.isNaN(query.sequenceWeight()) ? ranking
+          : ranking.withSequenceWeight(query.sequenceWeight());
+      return store.getByIds(query.tenant(), new ArrayList<>(ids)).compose(found -> {
         repair.kick();
         Map<String, Memory> byId = new HashMap<>(found.size() * 2);
         found.forEach(m -> byId.put(m.id(), m));
-        List<Ranked> ranked = Ranking.rank(mode, vectorHits, lexicalHits, byId, scale, ranking, clock.getAsLong());
-        List<Ranked> kept = ranked.stream().filter(r -> r.scores().score() >= query.minScore()).toList();
-        int from = Math.min(query.offset(), kept.size());
-        int to = Math.min(kept.size(), query.offset() + query.topK());
-        return kept.subList(from, to);
+        return (options.sequenceWeight() > 0 ? sequenceNeighbors(query, found) : Future.succeededFuture(
+            Map.<String, Memory>of())).map(neighbors -> {
+          List<Ranked> ranked = Ranking.rank(mode, vectorHits, lexicalHits, byId, neighbors, scale, options,
+              clock.getAsLong());
+          return page(query, ranked);
+        });
       });
     });
+  }
+
+  /**
+   * The memories at the sequence neighbours of {@code candidates} ({@link Coordinate#sequenceNeighborKeys}) that the
+   * candidates do not already hold and that match the search's filter, by key: one extra store query per search.
+   */
+  private Future<Map<String, Memory>> sequenceNeighbors(SearchQuery query, List<Memory> candidates) {
+    Set<String> held = new HashSet<>(candidates.size() * 2);
+    candidates.forEach(m -> held.add(m.key()));
+    LinkedHashSet<String> keys = new LinkedHashSet<>();
+    for (Memory m : candidates) {
+      for (String key : m.coordinate().sequenceNeighborKeys()) {
+        if (!held.contains(key)) {
+          keys.add(key);
+        }
+      }
+    }
+    return store.getByKeys(query.tenant(), new ArrayList<>(keys)).map(found -> {
+      Map<String, Memory> byKey = new HashMap<>(found.size() * 2);
+      for (Memory m : found) {
+        if (query.filter().isEmpty()
+            || query.filter().matches(m.type(), m.createdAt(), MetadataTerms.of(m.metadata()))) {
+          byKey.put(m.key(), m);
+        }
+      }
+      return byKey;
+    });
+  }
+
+  /** The results above the search's minimum score, from {@code offset} to {@code offset + topK}. */
+  private static List<Ranked> page(SearchQuery query, List<Ranked> ranked) {
+    List<Ranked> kept = ranked.stream().filter(r -> r.scores().score() >= query.minScore()).toList();
+    int from = Math.min(query.offset(), kept.size());
+    int to = Math.min(kept.size(), query.offset() + query.topK());
+    return kept.subList(from, to);
   }
 
   /** Several searches at once; their embeddings share micro-batches. */

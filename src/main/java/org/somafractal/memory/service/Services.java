@@ -53,6 +53,7 @@ public record Services(MemoryService service, GraphService graphService, MemoryS
   public static RankingOptions rankingOptions(SomaConfig config) {
     return new RankingOptions("weighted".equals(config.get(Settings.FUSION)), config.get(Settings.RRF_K),
         config.get(Settings.HYBRID_ALPHA), config.get(Settings.IMPORTANCE_WEIGHT),
-        config.get(Settings.DECAY_HALF_LIFE_HOURS) * 3_600_000.0, config.get(Settings.DECAY_FLOOR));
+        config.get(Settings.DECAY_HALF_LIFE_HOURS) * 3_600_000.0, config.get(Settings.DECAY_FLOOR),
+        config.get(Settings.SEQUENCE_WEIGHT));
   }
 }

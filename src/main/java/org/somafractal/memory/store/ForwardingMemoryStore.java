@@ -38,6 +38,11 @@ public abstract class ForwardingMemoryStore implements MemoryStore {
   }
 
   @Override
+  public Future<List<Memory>> getByKeys(String tenant, List<String> keys) {
+    return inner.getByKeys(tenant, keys);
+  }
+
+  @Override
   public Future<List<Removal>> delete(String tenant, List<String> keys) {
     return inner.delete(tenant, keys);
   }

@@ -34,6 +34,15 @@ public interface MemoryStore {
   Future<List<Memory>> getByIds(String tenant, List<String> ids);
 
   /**
+   * The memories at these coordinate keys that exist, in no particular order. This default asks {@link #get} once
+   * per key; adapters that can do it in one query override it.
+   */
+  default Future<List<Memory>> getByKeys(String tenant, List<String> keys) {
+    List<Future<Memory>> each = keys.stream().map(key -> get(tenant, key)).toList();
+    return Future.all(each).map(all -> each.stream().map(Future::result).filter(m -> m != null).toList());
+  }
+
+  /**
    * Deletes the memories at these keys atomically; returns what was deleted (absent keys are skipped). Unless the
    * adapter is configured to keep dangling links, the links from or to a deleted memory's coordinate are deleted in the
    * same transaction.

@@ -28,6 +28,7 @@ public final class StorageVerticle extends VerticleBase {
       case StoreRequest.Upsert r -> store.upsert(r.drafts());
       case StoreRequest.Get r -> store.get(r.tenant(), r.key());
       case StoreRequest.GetByIds r -> store.getByIds(r.tenant(), r.ids());
+      case StoreRequest.GetByKeys r -> store.getByKeys(r.tenant(), r.keys());
       case StoreRequest.Delete r -> store.delete(r.tenant(), r.keys());
       case StoreRequest.Range r -> store.range(r.tenant(), r.min(), r.max(), r.type(), r.limit());
       case StoreRequest.Touch r -> store.touch(r.tenant(), r.ids(), r.at());

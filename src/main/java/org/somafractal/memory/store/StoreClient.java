@@ -44,6 +44,11 @@ public final class StoreClient implements MemoryStore {
   }
 
   @Override
+  public Future<List<Memory>> getByKeys(String tenant, List<String> keys) {
+    return keys.isEmpty() ? Future.succeededFuture(List.of()) : call(new StoreRequest.GetByKeys(tenant, keys));
+  }
+
+  @Override
   public Future<List<Removal>> delete(String tenant, List<String> keys) {
     return call(new StoreRequest.Delete(tenant, keys));
   }

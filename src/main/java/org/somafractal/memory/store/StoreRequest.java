@@ -17,6 +17,9 @@ public sealed interface StoreRequest {
   record GetByIds(String tenant, List<String> ids) implements StoreRequest {
   }
 
+  record GetByKeys(String tenant, List<String> keys) implements StoreRequest {
+  }
+
   record Delete(String tenant, List<String> keys) implements StoreRequest {
   }
 

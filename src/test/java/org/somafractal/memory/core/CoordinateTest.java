@@ -47,6 +47,14 @@ class CoordinateTest {
   }
 
   @Test
+  void sequenceNeighboursDifferByOneOnTheLastAxis() {
+    assertThat(Coordinate.parse("1,2").sequenceNeighborKeys()).containsExactly("1.0,1.0", "1.0,3.0");
+    assertThat(Coordinate.parse("5").sequenceNeighborKeys()).containsExactly("4.0", "6.0");
+    assertThat(Coordinate.parse("0.5,-0.5").sequenceNeighborKeys()).containsExactly("0.5,-1.5", "0.5,0.5");
+    assertThat(Coordinate.of(1, 1e300).sequenceNeighborKeys()).as("no distinct neighbour at that magnitude").isEmpty();
+  }
+
+  @Test
   void boxIsInclusiveAndIgnoresAxesNotAllHave() {
     Coordinate min = Coordinate.parse("0,0");
     Coordinate max = Coordinate.parse("1,1");

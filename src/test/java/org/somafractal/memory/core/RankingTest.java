@@ -31,10 +31,45 @@ class RankingTest {
     assertThat(ranked.get(2).scores().vector()).isNaN();
   }
 
+  private static Memory at(String id, double... coordinate) {
+    return new Memory(id, "t", Coordinate.of(coordinate), new JsonObject(), MemoryType.EPISODIC, 1, new JsonObject(),
+        "", null, null, 0, 0, NOW, 0, 1);
+  }
+
+  @Test
+  void sequenceNeighboursOfCandidatesBorrowAShareOfTheirRelevance() {
+    Memory a = at("a", 1, 1);
+    Memory b = at("b", 1, 2);
+    Memory before = at("before", 1, 0);
+    Memory otherSession = at("other", 2, 1);
+    Map<String, Memory> candidates = Map.of("a", a, "b", b);
+    Map<String, Memory> neighbors = Map.of(before.key(), before, otherSession.key(), otherSession);
+    RankingOptions lending = RankingOptions.RRF.withSequenceWeight(0.5);
+    List<Ranked> ranked = Ranking.rank(SearchMode.VECTOR, List.of(new Hit("a", 0.8f), new Hit("b", 0.2f)), List.of(),
+        candidates, neighbors, ImportanceScale.NEUTRAL, lending, NOW);
+
+    assertThat(ranked).extracting(r -> r.memory().id()).containsExactly("a", "b", "before");
+    Scores sa = ranked.get(0).scores();
+    assertThat(sa.sequence()).as("a is b's previous turn").isCloseTo(0.1, within(1e-6));
+    assertThat(sa.fused()).isCloseTo(0.8 + 0.1, within(1e-6));
+    Scores sb = ranked.get(1).scores();
+    assertThat(sb.sequence()).as("b is a's next turn").isCloseTo(0.4, within(1e-6));
+    assertThat(sb.fused()).isCloseTo(0.2 + 0.4, within(1e-6));
+    assertThat(sb.vector()).isCloseTo(0.2, within(1e-6));
+    Scores sBefore = ranked.get(2).scores();
+    assertThat(sBefore.vector()).as("no index proposed it").isNaN();
+    assertThat(sBefore.score()).isCloseTo(0.4, within(1e-6));
+
+    List<Ranked> plain = Ranking.rank(SearchMode.VECTOR, List.of(new Hit("a", 0.8f), new Hit("b", 0.2f)), List.of(),
+        candidates, neighbors, ImportanceScale.NEUTRAL, RankingOptions.RRF, NOW);
+    assertThat(plain).extracting(r -> r.memory().id()).containsExactly("a", "b");
+    assertThat(plain.get(1).scores().sequence()).isZero();
+  }
+
   @Test
   void weightedFusionNormalisesBm25ByTheBestOfTheQuery() {
     Map<String, Memory> m = Map.of("a", memory("a", 1, NOW, 0), "b", memory("b", 1, NOW, 0));
-    RankingOptions weighted = new RankingOptions(true, 60, 0.5, 0, 0, 0.1);
+    RankingOptions weighted = new RankingOptions(true, 60, 0.5, 0, 0, 0.1, 0);
     List<Ranked> ranked = Ranking.rank(SearchMode.HYBRID, List.of(new Hit("a", 0.5f)),
         List.of(new Hit("b", 10f), new Hit("a", 5f)), m, ImportanceScale.NEUTRAL, weighted, NOW);
     assertThat(ranked.get(0).memory().id()).isEqualTo("a");
@@ -61,11 +96,11 @@ class RankingTest {
 
   @Test
   void decayHalvesAtTheHalfLifeAndAccessSlowsIt() {
-    RankingOptions decaying = new RankingOptions(false, 60, 0.5, 0, 1000, 0);
+    RankingOptions decaying = new RankingOptions(false, 60, 0.5, 0, 1000, 0, 0);
     assertThat(Ranking.decay(memory("x", 1, NOW - 1000, 0), decaying, NOW)).isCloseTo(0.5, within(1e-9));
     assertThat(Ranking.decay(memory("x", 1, NOW - 1000, 10), decaying, NOW)).isGreaterThan(0.5);
     assertThat(Ranking.decay(memory("x", 1, NOW - 1000, 0), RankingOptions.RRF, NOW)).isEqualTo(1.0);
-    RankingOptions floored = new RankingOptions(false, 60, 0.5, 0, 1, 0.1);
+    RankingOptions floored = new RankingOptions(false, 60, 0.5, 0, 1, 0.1, 0);
     assertThat(Ranking.decay(memory("x", 1, 0, 0), floored, NOW)).isCloseTo(0.1, within(1e-9));
   }
 

@@ -204,6 +204,18 @@ public abstract class MemoryStoreContract {
   }
 
   @Test
+  void getByKeysReturnsTheTenantsMemoriesAtThoseKeysOnly() {
+    Memory one = put(draft("t", "1,1"));
+    Memory two = put(draft("t", "1,2"));
+    put(draft("other", "1,3"));
+    assertThat(await(store.getByKeys("t", List.of("1.0,2.0", "1.0,1.0", "1.0,3.0", "9.0,9.0"))))
+        .extracting(Memory::id).containsExactlyInAnyOrder(one.id(), two.id());
+    assertThat(await(store.getByKeys("t", List.of("1.0,2.0"))).get(0).text()).isEqualTo(two.text());
+    assertThat(await(store.getByKeys("other", List.of("1.0,1.0", "1.0,2.0")))).isEmpty();
+    assertThat(await(store.getByKeys("t", List.of()))).isEmpty();
+  }
+
+  @Test
   void deleteReturnsRemovalsWithIncreasingSeqAndIsIdempotent() {
     Memory one = put(draft("t", "1"));
     Memory two = put(draft("t", "2"));

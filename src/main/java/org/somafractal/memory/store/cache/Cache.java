@@ -53,8 +53,13 @@ public interface Cache {
   record Change(String key, long seq) {
   }
 
+  /** The cached memories at these coordinate keys. */
+  Future<Hits> byKeys(String tenant, Collection<String> keys);
+
   /** The memory at {@code key} if cached (zero or one entry). */
-  Future<Hits> byKey(String tenant, String key);
+  default Future<Hits> byKey(String tenant, String key) {
+    return byKeys(tenant, List.of(key));
+  }
 
   /** The cached memories among {@code ids}. */
   Future<Hits> byIds(String tenant, Collection<String> ids);

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.somafractal.memory.core.Memory;
@@ -24,10 +27,10 @@ import org.somafractal.memory.store.ForwardingMemoryStore;
 import org.somafractal.memory.store.MemoryStore;
 
 /**
- * A read-through {@link Cache} in front of a canonical store: {@code get} and {@code getByIds} are served from the
- * cache when they can be and fill it from the store when they cannot; every committed upsert and delete invalidates
- * its coordinates before it is acknowledged, and {@code touch} updates the cached access statistics. Everything
- * else passes straight through.
+ * A read-through {@link Cache} in front of a canonical store: {@code get}, {@code getByIds} and {@code getByKeys} are
+ * served from the cache when they can be and fill it from the store when they cannot; every committed upsert and
+ * delete invalidates its coordinates before it is acknowledged, and {@code touch} updates the cached access
+ * statistics. Everything else passes straight through.
  *
  * <p>It sits <em>below</em> {@code EncryptingMemoryStore}: the cache holds rows exactly as the store holds them, so an
  * encrypted tenant's payload, text and metadata reach Redis sealed, as they reach PostgreSQL.
@@ -101,18 +104,33 @@ public final class CachingMemoryStore extends ForwardingMemoryStore {
 
   @Override
   public Future<List<Memory>> getByIds(String tenant, List<String> ids) {
+    return readThrough(tenant, ids, cache::byIds, inner::getByIds, Memory::id);
+  }
+
+  @Override
+  public Future<List<Memory>> getByKeys(String tenant, List<String> keys) {
+    return readThrough(tenant, keys, cache::byKeys, inner::getByKeys, Memory::key);
+  }
+
+  /**
+   * Serves what the cache holds of {@code wanted} (ids or keys, as {@code nameOf} tells a memory's), reads the rest
+   * from the store with {@code load} and fills the cache with it.
+   */
+  private Future<List<Memory>> readThrough(String tenant, List<String> names,
+      BiFunction<String, Collection<String>, Future<Cache.Hits>> lookup,
+      BiFunction<String, List<String>, Future<List<Memory>>> load, Function<Memory, String> nameOf) {
     Context context = vertx.getOrCreateContext();
-    if (ids.isEmpty() || !usable()) {
-      stats.bypassed.add(ids.size());
-      return inner.getByIds(tenant, ids);
+    if (names.isEmpty() || !usable()) {
+      stats.bypassed.add(names.size());
+      return load.apply(tenant, names);
     }
-    Set<String> wanted = new LinkedHashSet<>(ids);
+    Set<String> wanted = new LinkedHashSet<>(names);
     long t0 = System.nanoTime();
-    return onContext(context, cache.byIds(tenant, wanted).transform(looked -> {
+    return onContext(context, lookup.apply(tenant, wanted).transform(looked -> {
       if (looked.failed()) {
         failed(looked.cause());
         stats.bypassed.add(wanted.size());
-        return inner.getByIds(tenant, ids);
+        return load.apply(tenant, names);
       }
       Cache.Hits hits = looked.result();
       stats.hits.add(hits.memories().size());
@@ -120,9 +138,9 @@ public final class CachingMemoryStore extends ForwardingMemoryStore {
         return Future.succeededFuture(hits.memories());
       }
       Set<String> missing = new LinkedHashSet<>(wanted);
-      hits.memories().forEach(m -> missing.remove(m.id()));
+      hits.memories().forEach(m -> missing.remove(nameOf.apply(m)));
       stats.misses.add(missing.size());
-      return inner.getByIds(tenant, List.copyOf(missing)).map(read -> {
+      return load.apply(tenant, List.copyOf(missing)).map(read -> {
         if (!read.isEmpty()) {
           fill(tenant, read, hits.generation(), t0);
         }

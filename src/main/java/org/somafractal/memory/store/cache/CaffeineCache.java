@@ -57,10 +57,16 @@ public final class CaffeineCache implements Cache {
   }
 
   @Override
-  public synchronized Future<Hits> byKey(String tenant, String key) {
-    String id = pointers.getIfPresent(new Slot(tenant, key));
-    Memory m = id == null ? null : entries.getIfPresent(new Slot(tenant, id));
-    return Future.succeededFuture(new Hits(m == null || !m.key().equals(key) ? List.of() : List.of(m), generation));
+  public synchronized Future<Hits> byKeys(String tenant, Collection<String> keys) {
+    List<Memory> found = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      String id = pointers.getIfPresent(new Slot(tenant, key));
+      Memory m = id == null ? null : entries.getIfPresent(new Slot(tenant, id));
+      if (m != null && m.key().equals(key)) {
+        found.add(m);
+      }
+    }
+    return Future.succeededFuture(new Hits(found, generation));
   }
 
   @Override

@@ -130,8 +130,8 @@ public final class RedisCache implements Cache {
   }
 
   @Override
-  public Future<Hits> byKey(String tenant, String key) {
-    return read(tenant, "k", List.of(key));
+  public Future<Hits> byKeys(String tenant, Collection<String> keys) {
+    return read(tenant, "k", keys);
   }
 
   @Override

@@ -71,6 +71,11 @@ public final class EncryptingMemoryStore extends ForwardingMemoryStore {
   }
 
   @Override
+  public Future<List<Memory>> getByKeys(String tenant, List<String> keys) {
+    return inner.getByKeys(tenant, keys).map(this::open);
+  }
+
+  @Override
   public Future<List<Memory>> range(String tenant, Coordinate min, Coordinate max, MemoryType type, int limit) {
     return inner.range(tenant, min, max, type, limit).map(this::open);
   }

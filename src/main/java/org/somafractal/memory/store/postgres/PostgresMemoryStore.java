@@ -261,6 +261,15 @@ public final class PostgresMemoryStore implements MemoryStore {
   }
 
   @Override
+  public Future<List<Memory>> getByKeys(String tenant, List<String> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Tuple args = Tuple.tuple().addValue(tenant).addValue(keys.toArray(new String[0]));
+    return read(PostgresQueries.GET_BY_KEYS, args, PostgresMemoryStore::memories);
+  }
+
+  @Override
   public Future<List<Memory>> range(String tenant, Coordinate min, Coordinate max, MemoryType type, int limit) {
     if (limit <= 0 || PostgresCodec.emptyBox(min, max)) {
       return Future.succeededFuture(List.of());

@@ -113,6 +113,7 @@ final class PostgresQueries {
 
   static final String GET = "SELECT " + COLUMNS + " FROM memories m WHERE m.tenant = $1 AND m.coord_key = $2";
   static final String GET_BY_IDS = "SELECT " + COLUMNS + " FROM memories m WHERE m.tenant = $1 AND m.id = ANY($2)";
+  static final String GET_BY_KEYS = "SELECT " + COLUMNS + " FROM memories m WHERE m.tenant = $1 AND m.coord_key = ANY($2)";
 
   /**
    * Candidates of a box query, one page after a key: the GiST index finds the cubes that overlap the query box (see

@@ -29,6 +29,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.somafractal.memory.audit.AuditLog;
@@ -261,15 +262,25 @@ public final class SqliteMemoryStore implements MemoryStore {
 
   @Override
   public Future<List<Memory>> getByIds(String tenant, List<String> ids) {
-    if (ids.isEmpty()) {
+    return getIn(tenant, ids, SqliteQueries::getByIds);
+  }
+
+  @Override
+  public Future<List<Memory>> getByKeys(String tenant, List<String> keys) {
+    return getIn(tenant, keys, SqliteQueries::getByKeys);
+  }
+
+  /** The rows of a tenant whose column matches one of {@code values}, queried in chunks of bound parameters. */
+  private Future<List<Memory>> getIn(String tenant, List<String> values, IntFunction<String> query) {
+    if (values.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    List<String> copy = List.copyOf(ids);
+    List<String> copy = List.copyOf(values);
     return submit(false, c -> {
       List<Memory> out = new ArrayList<>(copy.size());
       for (int from = 0; from < copy.size(); from += SqliteQueries.IDS_PER_QUERY) {
         List<String> chunk = copy.subList(from, Math.min(copy.size(), from + SqliteQueries.IDS_PER_QUERY));
-        try (PreparedStatement ps = c.prepareStatement(SqliteQueries.getByIds(chunk.size()))) {
+        try (PreparedStatement ps = c.prepareStatement(query.apply(chunk.size()))) {
           ps.setString(1, tenant);
           for (int i = 0; i < chunk.size(); i++) {
             ps.setString(i + 2, chunk.get(i));

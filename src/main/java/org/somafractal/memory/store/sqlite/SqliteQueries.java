@@ -77,6 +77,12 @@ final class SqliteQueries {
         + "?, ".repeat(count - 1) + "?)";
   }
 
+  /** Rows at these coordinate keys within a tenant, through the (tenant, coord_key) index. */
+  static String getByKeys(int count) {
+    return "SELECT " + COLUMNS + " FROM memories m WHERE m.tenant = ? AND m.coord_key IN ("
+        + "?, ".repeat(count - 1) + "?)";
+  }
+
   /**
    * Candidates of a box query, one page after a key. CROSS JOIN makes the R*Tree the outer loop: otherwise the
    * planner may prefer walking the (tenant, coord_key) index for the ORDER BY, which reads every row of the tenant.

@@ -92,6 +92,8 @@ public abstract class CacheContract {
 
     assertSame(byKey("t", full.key()), full);
     assertSame(byKey("t", "9.0"), bare);
+    assertThat(await(cache.byKeys("t", List.of(full.key(), "9.0", "77.0"))).memories()).extracting(Memory::id)
+        .containsExactlyInAnyOrder(full.id(), bare.id());
     List<Memory> both = byIds("t", full.id(), bare.id(), id());
     assertThat(both).extracting(Memory::id).containsExactlyInAnyOrder(full.id(), bare.id());
     assertSame(both.stream().filter(m -> m.id().equals(full.id())).toList(), full);

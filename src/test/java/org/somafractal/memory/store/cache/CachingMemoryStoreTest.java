@@ -63,6 +63,11 @@ class CachingMemoryStoreTest extends MemoryStoreContract {
     assertThat(await(store.getByIds("t", List.of(b.id(), a.id())))).hasSize(2);
     assertThat(caching.stats().hits()).isEqualTo(4);
     assertThat(await(store.get("u", "1.0"))).as("another tenant").isNull();
+
+    long hits = caching.stats().hits();
+    assertThat(await(store.getByKeys("t", List.of("1.0", "2.0", "3.0")))).extracting(Memory::id)
+        .containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(caching.stats().hits() - hits).as("both cached by their coordinates").isEqualTo(2);
   }
 
   @Test
@@ -77,16 +82,18 @@ class CachingMemoryStoreTest extends MemoryStoreContract {
     await(store.delete("t", List.of("1.0")));
     assertThat(await(store.get("t", "1.0"))).isNull();
     assertThat(await(store.getByIds("t", List.of(second.id())))).isEmpty();
+    assertThat(await(store.getByKeys("t", List.of("1.0")))).isEmpty();
   }
 
   @Test
   void aReadThatRacedWithADeleteCannotBringTheRowBack() {
     Memory m = put(draft("t", "1"));
     Promise<Void> gate = Promise.promise();
-    CachingMemoryStore gated = new CachingMemoryStore(vertx, new HeldReads(sqlite, gate.future()),
-        new CaffeineCache(Duration.ofMinutes(5), 100));
+    HeldReads held = new HeldReads(sqlite, gate.future());
+    CachingMemoryStore gated = new CachingMemoryStore(vertx, held, new CaffeineCache(Duration.ofMinutes(5), 100));
     // the read misses and reads the row from the store; its answer is held until the delete is acknowledged
     Future<Memory> racing = gated.get("t", "1.0");
+    assertThat(await(held.read.future())).as("read before the delete").isNotNull();
     assertThat(await(gated.delete("t", List.of("1.0")))).hasSize(1);
     gate.complete();
     assertThat(await(racing)).as("the racing read may see the row it read").isNotNull();
@@ -134,9 +141,10 @@ class CachingMemoryStoreTest extends MemoryStoreContract {
     await(other.close());
   }
 
-  /** The store, with every {@code get} answer held back until {@code gate} completes. */
+  /** The store, with the answer of {@code get} held back until {@code gate} completes; {@code read} has it first. */
   private static final class HeldReads extends ForwardingMemoryStore {
     private final Future<Void> gate;
+    final Promise<Memory> read = Promise.promise();
 
     HeldReads(MemoryStore inner, Future<Void> gate) {
       super(inner);
@@ -145,7 +153,7 @@ class CachingMemoryStoreTest extends MemoryStoreContract {
 
     @Override
     public Future<Memory> get(String tenant, String key) {
-      return inner.get(tenant, key).compose(m -> gate.map(v -> m));
+      return inner.get(tenant, key).onSuccess(read::tryComplete).compose(m -> gate.map(v -> m));
     }
   }
 
