@@ -27,6 +27,7 @@ import org.somafractal.memory.redis.RedisRateLimiter;
 import org.somafractal.memory.service.GraphService;
 import org.somafractal.memory.service.MemoryService;
 import org.somafractal.memory.service.Services;
+import org.somafractal.memory.store.cache.CacheStats;
 
 /**
  * The HTTP API, one instance per core: parses and validates requests, binds the tenant, calls the memory service
@@ -36,6 +37,7 @@ public final class HttpVerticle extends VerticleBase {
   private final SomaConfig config;
   private final AuthSettings authSettings;
   private final String embedderId;
+  private final CacheStats cacheStats;
   private final boolean audited;
   private int actualPort;
   private Router router;
@@ -44,12 +46,15 @@ public final class HttpVerticle extends VerticleBase {
    * @param authSettings the credentials the server accepts (none = open)
    * @param embedderId the model id the embedding verticle reports
    * @param audited whether the audit verticle runs, so audited routes record their requests
+   * @param cacheStats the counters of the read-through cache, shown by {@code GET /health}; {@code null} when none
    */
-  public HttpVerticle(SomaConfig config, AuthSettings authSettings, String embedderId, boolean audited) {
+  public HttpVerticle(SomaConfig config, AuthSettings authSettings, String embedderId, boolean audited,
+      CacheStats cacheStats) {
     this.config = config;
     this.authSettings = authSettings;
     this.embedderId = embedderId;
     this.audited = audited;
+    this.cacheStats = cacheStats;
   }
 
   @Override
@@ -116,7 +121,8 @@ public final class HttpVerticle extends VerticleBase {
     RedisConnection redis = RedisConnection.shared(vertx, config);
     IdempotentRoute idempotent = IdempotentRoute.create(vertx, config, redis);
     AdminRoutes admin = new AdminRoutes(service, services.store(), services.vectors(), services.lexical(),
-        services.embedder(), config.get(Settings.MODE), redis, KafkaHealth.shared(vertx, config));
+        services.embedder(), config.get(Settings.MODE), redis, KafkaHealth.shared(vertx, config), cacheStats,
+        config.get(Settings.HEALTH_TIMEOUT_MS));
     // Every guarded route starts with this handler; the scope each needs, and whether it is audited, is declared in
     // auth.RoutePolicy.
     AuthHandler auth = AuthHandler.create(vertx, authSettings, RequestTypes::of, audited ? new AuditTrail(vertx) : null);

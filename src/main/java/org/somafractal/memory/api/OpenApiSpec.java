@@ -62,7 +62,7 @@ final class OpenApiSpec {
     ops.add(op("GET", "/", "root", "operations", "Service banner").ok("Root"));
     ops.add(op("GET", "/healthz", "healthz", "operations", "Liveness: the process answers").ok("Liveness"));
     ops.add(op("GET", "/readyz", "readyz", "operations", "Readiness: the store answers")
-        .ok("Readiness").error(503));
+        .ok("Readiness").error(503, "Readiness", "The store does not answer within SOMA_HEALTH_TIMEOUT_MS"));
     ops.add(op("GET", "/health", "health", "operations", "Every backend with its status and latency")
         .ok("Health").error(503, "Health", "A backend is down; the body still lists every backend"));
     ops.add(op("GET", "/metrics", "metrics", "operations", "Prometheus metrics: HTTP, JVM, outbox backlog, relay, "
@@ -219,7 +219,7 @@ final class OpenApiSpec {
         .put("Health", object(List.of("healthy", "status", "version", "mode", "uptime_seconds", "services"))
             .put("properties", new JsonObject()
                 .put("healthy", bool())
-                .put("status", string().put("enum", new JsonArray().add("healthy").add("unhealthy")))
+                .put("status", string().put("enum", new JsonArray().add("healthy").add("degraded").add("unhealthy")))
                 .put("version", string())
                 .put("mode", string())
                 .put("uptime_seconds", new JsonObject().put("type", "integer"))
@@ -228,7 +228,23 @@ final class OpenApiSpec {
                         .put("name", string())
                         .put("healthy", bool())
                         .put("latency_ms", new JsonObject().put("type", "number"))
-                        .put("details", string()))))))
+                        .put("details", string()))))
+                .put("cache", object(List.of("backend", "active", "hits", "misses", "hit_ratio"))
+                    .put("description", "The read-through cache of memories, when the server has one: rows served "
+                        + "from it (hits) and from the store (misses), reads served without it (bypassed) while it "
+                        + "is not usable")
+                    .put("properties", new JsonObject()
+                        .put("backend", string().put("enum", new JsonArray().add("in-process").add("redis")))
+                        .put("active", bool())
+                        .put("hits", new JsonObject().put("type", "integer"))
+                        .put("misses", new JsonObject().put("type", "integer"))
+                        .put("hit_ratio", new JsonObject().put("type", "number"))
+                        .put("bypassed", new JsonObject().put("type", "integer"))
+                        .put("filled", new JsonObject().put("type", "integer"))
+                        .put("refused", new JsonObject().put("type", "integer"))
+                        .put("invalidated", new JsonObject().put("type", "integer"))
+                        .put("failures", new JsonObject().put("type", "integer"))
+                        .put("clears", new JsonObject().put("type", "integer"))))))
         .put("Liveness", object(List.of("status")).put("properties", new JsonObject().put("status", string())))
         .put("Readiness", object(List.of("ready")).put("properties", new JsonObject().put("ready", bool())))
         .put("Root", object(List.of("status", "message", "version")).put("properties", new JsonObject()

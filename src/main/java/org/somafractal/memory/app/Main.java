@@ -145,9 +145,10 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Benchmarks that print their figures; see docs/benchmarks.md. */
-  @Command(name = "bench", description = "Run a benchmark: fastcore | embed | store | locomo | security | events (see docs/benchmarks.md).")
+  @Command(name = "bench", description = "Run a benchmark: fastcore | embed | store | locomo | security | events | "
+      + "cache (see docs/benchmarks.md).")
   static final class Bench implements Callable<Integer> {
-    @Parameters(index = "0", description = "fastcore | embed | store | locomo | security | events")
+    @Parameters(index = "0", description = "fastcore | embed | store | locomo | security | events | cache")
     String which;
 
     @CommandLine.Unmatched
@@ -163,8 +164,10 @@ public final class Main implements Callable<Integer> {
         case "locomo" -> LocomoBench.main(args);
         case "events" -> EventsBench.main(args);
         case "security" -> SecurityBench.main(args);
+        case "cache" -> org.somafractal.memory.store.cache.CacheBench.main(args);
         default -> {
-          System.err.println("unknown benchmark '" + which + "': use fastcore, embed, store, locomo, security or events");
+          System.err.println("unknown benchmark '" + which + "': use fastcore, embed, store, locomo, security, events "
+              + "or cache");
           return 2;
         }
       }

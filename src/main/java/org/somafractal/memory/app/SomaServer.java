@@ -9,10 +9,12 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.jackson.DatabindCodec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.somafractal.memory.api.HttpVerticle;
 import org.somafractal.memory.audit.AuditLog;
 import org.somafractal.memory.audit.AuditVerticle;
@@ -33,7 +35,13 @@ import org.somafractal.memory.graph.GraphVerticle;
 import org.somafractal.memory.lexical.LexicalVerticle;
 import org.somafractal.memory.store.MemoryStore;
 import org.somafractal.memory.store.StorageVerticle;
+import org.somafractal.memory.redis.RedisConnection;
 import org.somafractal.memory.store.StoreClient;
+import org.somafractal.memory.store.cache.Cache;
+import org.somafractal.memory.store.cache.CacheStats;
+import org.somafractal.memory.store.cache.CachingMemoryStore;
+import org.somafractal.memory.store.cache.CaffeineCache;
+import org.somafractal.memory.store.cache.RedisCache;
 import org.somafractal.memory.store.crypto.EncryptingMemoryStore;
 import org.somafractal.memory.store.crypto.EncryptionSettings;
 import org.somafractal.memory.store.crypto.RowCipher;
@@ -71,6 +79,8 @@ public final class SomaServer {
   private final List<String> deployments = new CopyOnWriteArrayList<>();
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
   private volatile String modelId;
+  /** The counters of the read-through cache, or {@code null} when the mode has none. */
+  private volatile CacheStats cacheStats;
 
   private SomaServer(Vertx vertx) {
     this.vertx = vertx;
@@ -78,7 +88,15 @@ public final class SomaServer {
 
   /** Starts a server on {@code vertx}; fails with a {@link ConfigException} for an unusable configuration. */
   public static Future<SomaServer> start(Vertx vertx, SomaConfig config) {
-    return start(vertx, config, true);
+    return start(vertx, config, true, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts a server whose canonical store is wrapped by {@code storeWrapper} (below the cache and the encryption):
+   * the seam through which tests put faults between the server and its store.
+   */
+  public static Future<SomaServer> start(Vertx vertx, SomaConfig config, UnaryOperator<MemoryStore> storeWrapper) {
+    return start(vertx, config, true, storeWrapper);
   }
 
   /**
@@ -86,13 +104,14 @@ public final class SomaServer {
    * {@code org.somafractal.memory.client.SomaMemory}); the token settings do not apply since nothing listens.
    */
   public static Future<SomaServer> startEmbedded(Vertx vertx, SomaConfig config) {
-    return start(vertx, config, false);
+    return start(vertx, config, false, UnaryOperator.identity());
   }
 
-  private static Future<SomaServer> start(Vertx vertx, SomaConfig config, boolean http) {
+  private static Future<SomaServer> start(Vertx vertx, SomaConfig config, boolean http,
+      UnaryOperator<MemoryStore> storeWrapper) {
     SomaServer server = new SomaServer(vertx);
     long t0 = System.nanoTime();
-    return server.deploy(config, http)
+    return server.deploy(config, http, storeWrapper)
         .onSuccess(s -> LOG.info("SomaFractalMemory ready in {} ms: mode {}, {}",
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), config.get(Settings.MODE),
             http ? "http://" + config.get(Settings.API_HOST) + ":" + s.port() : "embedded, no HTTP"))
@@ -125,7 +144,7 @@ public final class SomaServer {
     return chain.transform(ignored -> KafkaHealth.close(vertx).otherwiseEmpty());
   }
 
-  private Future<SomaServer> deploy(SomaConfig config, boolean withHttp) {
+  private Future<SomaServer> deploy(SomaConfig config, boolean withHttp, UnaryOperator<MemoryStore> storeWrapper) {
     AuthSettings auth;
     RowCipher cipher;
     try {
@@ -150,8 +169,9 @@ public final class SomaServer {
         .onSuccess(model -> modelId = model.id())
         .compose(model -> openStore(config)
             // Always wrapped, also with no tenant encrypted: a sealed row then fails clearly instead of being served.
+            // The cache sits below the encryption, so it holds rows as the store does: sealed for encrypted tenants.
             .compose(opened -> record(vertx.deployVerticle(new StorageVerticle(new EncryptingMemoryStore(
-                opened.store(), cipher))))
+                cached(config, storeWrapper.apply(opened.store())), cipher))))
                 // After the store and before HTTP, so it stops after HTTP (storing what is pending) and before the store.
                 .compose(v -> withHttp && config.get(Settings.AUDIT)
                     ? record(vertx.deployVerticle(new AuditVerticle(opened.audit(),
@@ -180,7 +200,7 @@ public final class SomaServer {
               int instances = config.get(Settings.HTTP_INSTANCES);
               int n = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
               return record(vertx.deployVerticle(() -> {
-                HttpVerticle http = new HttpVerticle(config, auth, model.id(), config.get(Settings.AUDIT));
+                HttpVerticle http = new HttpVerticle(config, auth, model.id(), config.get(Settings.AUDIT), cacheStats);
                 httpVerticles.add(http);
                 return http;
               }, new DeploymentOptions().setInstances(n)));
@@ -190,6 +210,35 @@ public final class SomaServer {
 
   private Future<String> record(Future<String> deployment) {
     return deployment.onSuccess(deployments::add);
+  }
+
+  /** The counters of the read-through cache, or {@code null} when this server has none. */
+  public CacheStats cacheStats() {
+    return cacheStats;
+  }
+
+  /**
+   * {@code store} behind the read-through cache of the mode: in process in development and test; in Redis in the
+   * server modes, and none there without Redis, since a cache per node would serve rows another node has changed.
+   */
+  private MemoryStore cached(SomaConfig config, MemoryStore store) {
+    if (!config.get(Settings.CACHE_ENABLED)) {
+      return store;
+    }
+    long ttlMs = config.get(Settings.CACHE_TTL_SECONDS) * 1000L;
+    Cache cache;
+    if (serverMode(config)) {
+      RedisConnection redis = RedisConnection.shared(vertx, config);
+      if (redis == null) {
+        return store;
+      }
+      cache = new RedisCache(redis, ttlMs);
+    } else {
+      cache = new CaffeineCache(Duration.ofMillis(ttlMs), config.get(Settings.CACHE_MAX_ENTRIES));
+    }
+    CachingMemoryStore caching = new CachingMemoryStore(vertx, store, cache);
+    cacheStats = caching.stats();
+    return caching;
   }
 
   /** Whether the mode keeps its canonical store in PostgreSQL. */
@@ -227,15 +276,17 @@ public final class SomaServer {
     boolean redis = config.get(Settings.REDIS_URL) != null || config.get(Settings.REDIS_HOST) != null;
     KafkaSettings kafka = KafkaSettings.of(config);
     LOG.info("Mode {}: canonical store PostgreSQL; vectors and BM25 in process (fast core + Lucene); {}; {}",
-        config.get(Settings.MODE), redis ? "idempotency keys and rate limits in Redis (in process while it is down)"
-            : "no Redis configured: idempotency keys and rate limits in process",
+        config.get(Settings.MODE), redis ? "memory cache" + (config.get(Settings.CACHE_ENABLED) ? "" : " (disabled)")
+            + ", idempotency keys and rate limits in Redis (served without it while it is down)"
+            : "no Redis configured: no memory cache, idempotency keys and rate limits in process",
         kafka != null ? "Kafka at " + kafka.bootstrapServers() + ": the outbox is relayed to " + kafka.topic()
             + " and this node's indexes follow it"
             : "no Kafka (KAFKA_BOOTSTRAP_SERVERS unset or EVENTING_ENABLED=false): events stay on the local event "
                 + "bus, the outbox table keeps them unsent, and other nodes' writes reach this node's indexes only "
                 + "at its next start");
     return PostgresMemoryStore.open(vertx, new PostgresOptions(config.get(Settings.POSTGRES_URL),
-        config.get(Settings.PG_POOL_SIZE), 0, config.get(Settings.GRAPH_KEEP_DANGLING_LINKS), 0, 0, nodeId))
+        config.get(Settings.PG_POOL_SIZE), 0, config.get(Settings.GRAPH_KEEP_DANGLING_LINKS),
+        config.get(Settings.PG_CONNECT_TIMEOUT_MS), config.get(Settings.PG_QUERY_TIMEOUT_MS), nodeId))
         .map(store -> new OpenedStore(store, store.auditLog()));
   }
 

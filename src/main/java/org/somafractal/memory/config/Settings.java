@@ -12,8 +12,9 @@ public final class Settings {
       List.of("development", "test", "evented_enterprise", "cloud_managed"),
       "Wiring: development = SQLite under SOMA_DATA_DIR; test = everything in memory; evented_enterprise and "
           + "cloud_managed = PostgreSQL at POSTGRES_URL (required) as the canonical store, indexes in process, and Redis "
-          + "(REDIS_URL or REDIS_HOST, optional) for idempotency keys and rate limits shared by all nodes, and Kafka "
-          + "(KAFKA_BOOTSTRAP_SERVERS, optional) for the memory.events stream every node's indexes follow.");
+          + "(REDIS_URL or REDIS_HOST, optional) for the cache of memories, idempotency keys and rate limits shared by "
+          + "all nodes, and Kafka (KAFKA_BOOTSTRAP_SERVERS, optional) for the memory.events stream every node's indexes "
+          + "follow.");
   public static final ConfigKey<String> API_HOST = ConfigKey.text("SOMA_API_HOST", "127.0.0.1",
       "Interface the HTTP server binds to. Use 0.0.0.0 to accept connections from other hosts.");
   public static final ConfigKey<Integer> API_PORT = ConfigKey.integer("SOMA_API_PORT", 9595, 0, 65535,
@@ -109,6 +110,9 @@ public final class Settings {
       "Lowest decay weight, so old memories fade but never vanish from ranking.");
   public static final ConfigKey<Integer> BUS_TIMEOUT_MS = ConfigKey.integer("SOMA_BUS_TIMEOUT_MS", 30_000, 100,
       600_000, "Timeout of every call between verticles; a timeout answers 503.");
+  public static final ConfigKey<Integer> HEALTH_TIMEOUT_MS = ConfigKey.integer("SOMA_HEALTH_TIMEOUT_MS", 2000, 100,
+      60_000, "Timeout of each backend check of GET /health and GET /readyz; a check that takes longer counts as "
+          + "down.");
   public static final ConfigKey<Integer> SQLITE_READ_THREADS = ConfigKey.integer("SOMA_SQLITE_READ_THREADS", 2, 1,
       64, "Reader threads (and connections) of the SQLite store.");
   public static final ConfigKey<Integer> SQLITE_MAX_BATCH = ConfigKey.integer("SOMA_SQLITE_MAX_BATCH", 512, 1,
@@ -118,9 +122,15 @@ public final class Settings {
           + "evented_enterprise and cloud_managed; unused otherwise.");
   public static final ConfigKey<Integer> PG_POOL_SIZE = ConfigKey.integer("SOMA_PG_POOL_SIZE", 8, 1, 256,
       "Connections in the PostgreSQL pool (reads run concurrently on them; writes are group-committed on one).");
+  public static final ConfigKey<Integer> PG_CONNECT_TIMEOUT_MS = ConfigKey.integer("SOMA_PG_CONNECT_TIMEOUT_MS",
+      10_000, 100, 600_000, "Timeout of opening a PostgreSQL connection, or of waiting for a free one in the pool.");
+  public static final ConfigKey<Integer> PG_QUERY_TIMEOUT_MS = ConfigKey.integer("SOMA_PG_QUERY_TIMEOUT_MS", 30_000,
+      100, 600_000, "Timeout of one PostgreSQL read or write transaction (also its statement_timeout); past it the "
+          + "request answers 503 with Retry-After.");
   public static final ConfigKey<String> REDIS_URL = ConfigKey.secret("REDIS_URL",
-      "Redis of the server modes, as redis://[:password@]host:port[/db]: idempotency keys and rate-limit buckets "
-          + "shared by all nodes. Unset (and no REDIS_HOST) = both in process; ignored in development and test.");
+      "Redis of the server modes, as redis://[:password@]host:port[/db]: the cache of memories, idempotency keys "
+          + "and rate-limit buckets shared by all nodes. Unset (and no REDIS_HOST) = no cache, keys and buckets in "
+          + "process; ignored in development and test.");
   public static final ConfigKey<String> REDIS_HOST = ConfigKey.text("REDIS_HOST", null,
       "Redis host, when REDIS_URL is unset (REDIS_URL takes precedence).");
   public static final ConfigKey<Integer> REDIS_PORT = ConfigKey.integer("REDIS_PORT", 6379, 1, 65535,
@@ -131,6 +141,15 @@ public final class Settings {
       "Prefix of every Redis key this server writes, so several deployments can share one Redis.");
   public static final ConfigKey<Integer> IDEMPOTENCY_TTL_SECONDS = ConfigKey.integer("SOMA_IDEMPOTENCY_TTL_SECONDS",
       86_400, 1, 30 * 86_400, "How long the first answer to an Idempotency-Key is kept and replayed to retries.");
+  public static final ConfigKey<Boolean> CACHE_ENABLED = ConfigKey.bool("SOMA_CACHE_ENABLED", true,
+      "Read-through cache of memories by coordinate and id: in process in development and test, in Redis in the "
+          + "server modes when Redis is configured (without Redis they have none: a per-node cache would go stale "
+          + "when another node writes).");
+  public static final ConfigKey<Integer> CACHE_TTL_SECONDS = ConfigKey.integer("SOMA_CACHE_TTL_SECONDS", 300, 1,
+      86_400, "How long a memory stays in the cache after it was read; writes and deletes drop it at once.");
+  public static final ConfigKey<Integer> CACHE_MAX_ENTRIES = ConfigKey.integer("SOMA_CACHE_MAX_ENTRIES", 100_000, 1,
+      10_000_000, "Most memories the in-process cache holds (least used go first); Redis is bounded by its own "
+          + "maxmemory.");
   public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS = ConfigKey.text("KAFKA_BOOTSTRAP_SERVERS", null,
       "Kafka of the server modes, host:port[,host:port...]: the outbox relay publishes every change there and each "
           + "node's indexes follow the topic, so several nodes serve the same memories. Unset = no Kafka: events stay "
@@ -221,10 +240,12 @@ public final class Settings {
       JWT_LEEWAY_SECONDS, JWT_TENANT_CLAIM, POLICY_FILE, OPA_URL, OPA_TIMEOUT_MS, OPA_FAIL_OPEN, DATA_DIR,
       VECTOR_DIM, EMBEDDER, EMBED_MODEL, EMBED_CACHE_SIZE, EMBED_BATCH, TEXT_FIELDS,
       MAX_REQUEST_BODY_MB, MAX_IMPORT_MB, DEFAULT_TOP_K, MAX_TOP_K, MAX_BATCH, FUSION, RRF_K, HYBRID_ALPHA,
-      SEQUENCE_WEIGHT, CANDIDATE_MULTIPLIER, IMPORTANCE_WEIGHT, DECAY_HALF_LIFE_HOURS, DECAY_FLOOR, BUS_TIMEOUT_MS, SQLITE_READ_THREADS,
-      SQLITE_MAX_BATCH, POSTGRES_URL, PG_POOL_SIZE, REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_TIMEOUT_MS,
-      REDIS_KEY_PREFIX, IDEMPOTENCY_TTL_SECONDS, KAFKA_BOOTSTRAP_SERVERS, EVENTING_ENABLED, KAFKA_TOPIC,
-      KAFKA_DLQ_TOPIC, EVENT_EMBEDDINGS, KAFKA_TIMEOUT_MS, OUTBOX_BATCH, OUTBOX_POLL_MS, OUTBOX_RETENTION_SECONDS, FOLLOW_REPLAY_SECONDS,
+      SEQUENCE_WEIGHT, CANDIDATE_MULTIPLIER, IMPORTANCE_WEIGHT, DECAY_HALF_LIFE_HOURS, DECAY_FLOOR, BUS_TIMEOUT_MS,
+      HEALTH_TIMEOUT_MS, SQLITE_READ_THREADS, SQLITE_MAX_BATCH, POSTGRES_URL, PG_POOL_SIZE, PG_CONNECT_TIMEOUT_MS,
+      PG_QUERY_TIMEOUT_MS, REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_TIMEOUT_MS, REDIS_KEY_PREFIX, IDEMPOTENCY_TTL_SECONDS,
+      CACHE_ENABLED, CACHE_TTL_SECONDS, CACHE_MAX_ENTRIES, KAFKA_BOOTSTRAP_SERVERS, EVENTING_ENABLED, KAFKA_TOPIC,
+      KAFKA_DLQ_TOPIC, EVENT_EMBEDDINGS, KAFKA_TIMEOUT_MS, OUTBOX_BATCH, OUTBOX_POLL_MS, OUTBOX_RETENTION_SECONDS,
+      FOLLOW_REPLAY_SECONDS,
       CONSUMER_GROUP, CONSUMER_METRICS_PORT, MASTER_KEY, MASTER_KEY_FILE, MASTER_KEY_VERSION,
       MASTER_KEY_PREVIOUS, ENCRYPT_TENANTS, GRAPH_KEEP_DANGLING_LINKS, RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST,
       CREDENTIAL_RATE_LIMIT_PER_SECOND, CREDENTIAL_RATE_LIMIT_BURST, QUOTA_MAX_MEMORIES, QUOTA_MAX_BYTES, QUOTA_MAX_LINKS,

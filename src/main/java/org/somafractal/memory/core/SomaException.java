@@ -31,4 +31,16 @@ public final class SomaException extends RuntimeException {
   public static SomaException unavailable(String message) {
     return new SomaException(ErrorKind.UNAVAILABLE, message);
   }
+
+  /**
+   * Whether a write that failed with {@code failure} may nonetheless have committed: a backend that went away or
+   * timed out may have committed before its answer was lost. A refusal of the request itself (bad input, not found,
+   * a quota) committed nothing.
+   */
+  public static boolean outcomeUnknown(Throwable failure) {
+    if (!(failure instanceof SomaException e)) {
+      return true;
+    }
+    return e.kind == ErrorKind.UNAVAILABLE || e.kind == ErrorKind.INTERNAL;
+  }
 }

@@ -1,6 +1,12 @@
 package org.somafractal.memory.core;
 
-/** Checks and normalises vectors that come from clients or models. */
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Checks and normalises vectors that come from clients or models, and spells them as bytes: little-endian float32,
+ * the one binary form every store and cache keeps them in.
+ */
 public final class Vectors {
   private Vectors() {
   }
@@ -30,5 +36,25 @@ public final class Vectors {
       out[i] = (float) (v[i] * inv);
     }
     return out;
+  }
+
+  /** {@code v} as little-endian float32 bytes, or {@code null} for {@code null}. */
+  public static byte[] toBytes(float[] v) {
+    if (v == null) {
+      return null;
+    }
+    ByteBuffer buf = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asFloatBuffer().put(v);
+    return buf.array();
+  }
+
+  /** The vector {@link #toBytes} spelled, or {@code null} for {@code null}. */
+  public static float[] fromBytes(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    float[] v = new float[bytes.length / Float.BYTES];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    return v;
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.somafractal.memory.config.Settings;
@@ -90,8 +91,27 @@ public final class RedisConnection {
     } catch (RuntimeException e) {
       sent = Future.failedFuture(e);
     }
+    return guarded(sent);
+  }
+
+  private Future<Response> guarded(Future<Response> sent) {
     return sent.timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .onFailure(e -> downUntil.set(System.nanoTime() + RETRY_AFTER_FAILURE_NANOS));
+  }
+
+  /**
+   * Runs {@code script} with {@code args} (strings, numbers or {@code byte[]}), by SHA-1 first; the whole exchange has
+   * the configured timeout, and its failure marks the connection down as {@link #send} does.
+   */
+  public Future<Response> eval(RedisScript script, List<?> args) {
+    Future<Response> sent;
+    try {
+      sent = client.send(script.bySha(args))
+          .recover(e -> RedisScript.unknown(e) ? client.send(script.whole(args)) : Future.failedFuture(e));
+    } catch (RuntimeException e) {
+      sent = Future.failedFuture(e);
+    }
+    return guarded(sent);
   }
 
   /** PING, for the health report; tried even while the connection counts as down. */

@@ -1,8 +1,7 @@
 package org.somafractal.memory.redis;
 
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
+import java.util.List;
 import org.somafractal.memory.limits.BucketSpec;
 import org.somafractal.memory.limits.RateLimiter;
 
@@ -14,13 +13,13 @@ import org.somafractal.memory.limits.RateLimiter;
  * rather than not at all, and no request fails because of Redis.
  */
 public final class RedisRateLimiter implements RateLimiter {
-  /** KEYS[1] = bucket; ARGV = rate per second, burst. Returns the microseconds to wait, 0 when a token was taken. */
-  static final String SCRIPT = """
+  /** ARGV = bucket key, rate per second, burst. Returns the microseconds to wait, 0 when a token was taken. */
+  static final RedisScript SCRIPT = new RedisScript("""
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-      local rate = tonumber(ARGV[1])
-      local burst = tonumber(ARGV[2])
-      local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+      local rate = tonumber(ARGV[2])
+      local burst = tonumber(ARGV[3])
+      local b = redis.call('HMGET', ARGV[1], 'tokens', 'ts')
       local tokens = tonumber(b[1])
       local ts = tonumber(b[2])
       if tokens == nil or ts == nil then
@@ -34,10 +33,10 @@ public final class RedisRateLimiter implements RateLimiter {
       else
         wait = math.ceil((1 - tokens) * 1000000 / rate)
       end
-      redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'ts', string.format('%.17g', now))
-      redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
+      redis.call('HSET', ARGV[1], 'tokens', string.format('%.17g', tokens), 'ts', string.format('%.17g', now))
+      redis.call('PEXPIRE', ARGV[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
       return wait
-      """;
+      """);
 
   private final RedisConnection redis;
   private final RateLimiter fallback;
@@ -52,9 +51,9 @@ public final class RedisRateLimiter implements RateLimiter {
     if (!redis.available()) {
       return fallback.acquire(key, spec);
     }
-    Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(redis.key("rl:" + key))
-        .arg(Double.toString(spec.ratePerSecond())).arg(Double.toString(spec.burst()));
-    return redis.send(eval).map(micros -> micros.toLong() * 1000L)
+    List<String> args = List.of(redis.key("rl:" + key), Double.toString(spec.ratePerSecond()),
+        Double.toString(spec.burst()));
+    return redis.eval(SCRIPT, args).map(micros -> micros.toLong() * 1000L)
         .recover(unreachable -> fallback.acquire(key, spec));
   }
 }

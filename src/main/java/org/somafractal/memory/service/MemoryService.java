@@ -26,6 +26,7 @@ import org.somafractal.memory.core.Ranking;
 import org.somafractal.memory.core.RankingOptions;
 import org.somafractal.memory.core.Removal;
 import org.somafractal.memory.core.SearchMode;
+import org.somafractal.memory.core.SomaException;
 import org.somafractal.memory.core.StoredMemory;
 import org.somafractal.memory.core.TenantStats;
 import org.somafractal.memory.core.TextExtractor;
@@ -65,6 +66,7 @@ public final class MemoryService {
   private final int candidateMultiplier;
   private final LongSupplier clock;
   private final QuotaLedger quotas;
+  private final IndexRepair repair;
 
   /** @param quotas the tenants' quotas; writes reserve their growth there before they reach the store */
   public MemoryService(MemoryStore store, VectorIndex vectors, LexicalIndex lexical, GraphIndex graph,
@@ -81,6 +83,7 @@ public final class MemoryService {
     this.candidateMultiplier = candidateMultiplier;
     this.clock = clock;
     this.quotas = quotas;
+    this.repair = new IndexRepair(store, this::index, graph);
   }
 
   /** The embedding dimension every vector must have. */
@@ -147,8 +150,13 @@ public final class MemoryService {
         drafts.add(new MemoryDraft(c.tenant(), coord, c.payload(), c.type(), c.importance(), c.metadata(),
             texts.get(i), vector, model));
       }
-      return store.upsert(drafts);
+      return store.upsert(drafts).onFailure(e -> {
+        if (SomaException.outcomeUnknown(e)) {
+          drafts.forEach(d -> repair.uncertain(d.tenant(), d.coordinate().key(), null));
+        }
+      });
     }).compose(stored -> {
+      repair.kick();
       List<Memory> memories = stored.stream().map(StoredMemory::memory).toList();
       return index(IndexBatch.upserts(memories)).map(v -> {
         events.publish(stored.stream().map(s -> event(s.memory(), s.created() ? "created" : "updated")).toList());
@@ -160,6 +168,7 @@ public final class MemoryService {
   /** The memory at {@code coordinate}, or {@code null}; records the read in its access statistics. */
   public Future<Memory> get(String tenant, Coordinate coordinate) {
     return store.get(tenant, coordinate.key()).map(memory -> {
+      repair.kick();
       if (memory == null) {
         return null;
       }
@@ -182,17 +191,26 @@ public final class MemoryService {
    */
   public Future<List<Removal>> delete(String tenant, List<Coordinate> coordinates) {
     List<String> keys = coordinates.stream().map(Coordinate::key).distinct().toList();
-    // With quotas on, the sizes of what goes are read first: the store's removals do not carry them.
-    List<Future<Memory>> before = quotas.enabled() ? keys.stream().map(k -> store.get(tenant, k)).toList() : List.of();
-    return Future.all(before).compose(read -> store.delete(tenant, keys)).compose(removed -> {
+    // What is there now: the sizes leave the quota, and the ids let a delete whose outcome is unknown be repaired.
+    return store.getByKeys(tenant, keys).compose(known -> deleteKnown(tenant, keys, known));
+  }
+
+  private Future<List<Removal>> deleteKnown(String tenant, List<String> keys, List<Memory> known) {
+    return store.delete(tenant, keys).onFailure(e -> {
+      if (SomaException.outcomeUnknown(e)) {
+        Map<String, String> ids = new HashMap<>();
+        known.forEach(m -> ids.put(m.key(), m.id()));
+        keys.forEach(k -> repair.uncertain(tenant, k, ids.get(k)));
+      }
+    }).compose(removed -> {
+      repair.kick();
       if (removed.isEmpty()) {
         return Future.succeededFuture(removed);
       }
       if (quotas.enabled()) {
         Set<String> ids = new HashSet<>();
         removed.forEach(r -> ids.add(r.id()));
-        long bytes = before.stream().map(Future::result)
-            .filter(m -> m != null && ids.contains(m.id()))
+        long bytes = known.stream().filter(m -> ids.contains(m.id()))
             .mapToLong(m -> QuotaLedger.size(m.payload(), m.text(), m.metadata())).sum();
         quotas.deleted(tenant, removed.size(), bytes);
       }
@@ -207,7 +225,8 @@ public final class MemoryService {
 
   /**
    * Deletes every memory of {@code tenant} that {@code filter} matches, one page of the tenant at a time, so memory
-   * use does not grow with the tenant. Each page's matches go through {@link #delete}, so indexes and events follow.
+   * use does not grow with the tenant. Each page's matches are deleted as {@link #delete} does, so indexes and events
+   * follow.
    *
    * @param filter the condition; {@link MemoryFilter#NONE} deletes the whole tenant, so callers must ask for it
    * @return how many memories were deleted
@@ -218,14 +237,14 @@ public final class MemoryService {
 
   private Future<Long> deletePages(String tenant, MemoryFilter filter, int pageSize, long after, long deleted) {
     return store.scanTenant(tenant, after, pageSize).compose(page -> {
-      List<Coordinate> matching = new ArrayList<>();
+      List<Memory> matching = new ArrayList<>();
       for (Memory m : page.memories()) {
         if (filter.matches(m.type(), m.createdAt(), MetadataTerms.of(m.metadata()))) {
-          matching.add(m.coordinate());
+          matching.add(m);
         }
       }
       Future<List<Removal>> removed = matching.isEmpty() ? Future.succeededFuture(List.of())
-          : delete(tenant, matching);
+          : deleteKnown(tenant, matching.stream().map(Memory::key).distinct().toList(), matching);
       return removed.compose(r -> page.done() ? Future.succeededFuture(deleted + r.size())
           : deletePages(tenant, filter, pageSize, page.next(), deleted + r.size()));
     });
@@ -274,6 +293,7 @@ public final class MemoryService {
       RankingOptions options = Double.isNaN(query.sequenceWeight()) ? ranking
           : ranking.withSequenceWeight(query.sequenceWeight());
       return store.getByIds(query.tenant(), new ArrayList<>(ids)).compose(found -> {
+        repair.kick();
         Map<String, Memory> byId = new HashMap<>(found.size() * 2);
         found.forEach(m -> byId.put(m.id(), m));
         return (options.sequenceWeight() > 0 ? sequenceNeighbors(query, found) : Future.succeededFuture(
@@ -334,7 +354,7 @@ public final class MemoryService {
 
   /** Store counts plus index sizes and the quota of one tenant. */
   public Future<TenantOverview> stats(String tenant) {
-    Future<TenantStats> counts = store.stats(tenant);
+    Future<TenantStats> counts = store.stats(tenant).onSuccess(c -> repair.kick());
     Future<Long> vectorCount = vectors.count(tenant);
     Future<Long> lexicalCount = lexical.count(tenant);
     Future<JsonObject> quota = quotas.report(store, tenant);

@@ -260,7 +260,9 @@ class MemoryApiTest {
     TestServer.Resp health = server.get("/health", null);
     assertThat(health.status()).as(health.toString()).isEqualTo(200);
     assertThat(health.json().getJsonArray("services")).extracting(o -> ((JsonObject) o).getString("name"))
-        .containsExactly("store", "vector_index", "lexical_index", "embedder");
+        .containsExactly("store", "vector_index", "lexical_index", "embedder", "cache");
+    assertThat(health.json().getJsonObject("cache").getString("backend")).isEqualTo("in-process");
+    assertThat(health.json().getJsonObject("cache").getBoolean("active")).isTrue();
     assertThat(server.get("/", null).json().getString("status")).isEqualTo("online");
   }
 }

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,6 +115,51 @@ class RedisModeIT {
   }
 
   @Test
+  void twoNodesShareTheCacheAndNeitherServesARowOlderThanAnAcknowledgedWrite() {
+    try (TestServer a = TestServer.start(config(RedisTestKeys.URL, Map.of()));
+        TestServer b = TestServer.start(config(RedisTestKeys.URL, Map.of()))) {
+      String t = "shared-cache";
+      assertThat(a.post("/memories", IdempotencyApiTest.memory("1,2", "first words"), t).status()).isEqualTo(200);
+      assertThat(content(b.get("/memories/1,2", t))).isEqualTo("first words");
+      assertThat(content(b.get("/memories/1,2", t))).isEqualTo("first words");
+      assertThat(content(a.get("/memories/1,2", t))).as("filled by B, read by A").isEqualTo("first words");
+      assertThat(a.get("/health", null).json().getJsonObject("cache").getLong("hits")).isPositive();
+      assertThat(b.get("/health", null).json().getJsonObject("cache").getString("backend")).isEqualTo("redis");
+
+      assertThat(a.post("/memories", IdempotencyApiTest.memory("1,2", "second words"), t).status()).isEqualTo(200);
+      assertThat(content(b.get("/memories/1,2", t))).isEqualTo("second words");
+
+      assertThat(a.delete("/memories/1,2", t).json().getBoolean("deleted")).isTrue();
+      assertThat(b.get("/memories/1,2", t).status()).as("no stale read after a delete on another node")
+          .isEqualTo(404);
+      assertThat(a.get("/memories/1,2", t).status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void anEncryptedTenantsRowsReachRedisSealed() {
+    Map<String, String> sealed = Map.of("SOMA_ENCRYPT_TENANTS", "vault",
+        "SOMA_MASTER_KEY", "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=");
+    try (TestServer server = TestServer.start(config(RedisTestKeys.URL, sealed))) {
+      assertThat(server.post("/memories", IdempotencyApiTest.memory("5,5", "zanzibar marmalade recipe"), "vault")
+          .status()).isEqualTo(200);
+      assertThat(content(server.get("/memories/5,5", "vault"))).isEqualTo("zanzibar marmalade recipe");
+      assertThat(content(server.get("/memories/5,5", "vault"))).isEqualTo("zanzibar marmalade recipe");
+      assertThat(server.get("/health", null).json().getJsonObject("cache").getLong("hits")).isPositive();
+      List<String> cached = redis.values("cache:");
+      assertThat(cached).as("the row is in Redis").anySatisfy(v -> assertThat(v).contains("soma:enc:v1:"));
+      assertThat(cached).noneSatisfy(v -> assertThat(v).containsIgnoringCase("zanzibar"));
+      // the database is shared by this class's tests, whose servers have no master key to open the row with
+      assertThat(server.delete("/memories/5,5", "vault").status()).isEqualTo(200);
+    }
+  }
+
+  private static String content(TestServer.Resp got) {
+    assertThat(got.status()).as("%s", got).isEqualTo(200);
+    return got.json().getJsonObject("memory").getJsonObject("payload").getString("content");
+  }
+
+  @Test
   void withRedisDownRequestsStillSucceedAndHealthSaysSo() {
     String closed = "redis://127.0.0.1:" + TestServer.freePort();
     try (TestServer server = TestServer.start(config(closed, Map.of("SOMA_RATE_LIMIT_PER_SECOND", "1",
@@ -133,6 +179,12 @@ class RedisModeIT {
       JsonObject entry = services.stream().map(s -> (JsonObject) s).filter(s -> s.getString("name").equals("redis"))
           .findFirst().orElseThrow();
       assertThat(entry.getBoolean("healthy")).isFalse();
+      assertThat(server.post("/memories", IdempotencyApiTest.memory("8,9", "read without the cache"), "nocache")
+          .status()).isEqualTo(200);
+      assertThat(server.get("/memories/8,9", "nocache").status()).as("served from PostgreSQL").isEqualTo(200);
+      JsonObject cache = server.get("/health", null).json().getJsonObject("cache");
+      assertThat(cache.getBoolean("active")).isFalse();
+      assertThat(cache.getLong("bypassed")).isPositive();
     }
   }
 }

@@ -12,10 +12,12 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.HashMap;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.somafractal.memory.app.SomaServer;
 import org.somafractal.memory.config.SomaConfig;
+import org.somafractal.memory.store.MemoryStore;
 
 /**
  * A real server on a free loopback port, in its own Vert.x instance, with a blocking HTTP client for tests. Defaults:
@@ -42,6 +44,12 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(Map<String, String> overrides) {
+    return start(overrides, UnaryOperator.identity());
+  }
+
+  /** A server whose canonical store is wrapped by {@code storeWrapper}, to put faults between the two. */
+  static TestServer start(Map<String, String> overrides,
+      UnaryOperator<MemoryStore> storeWrapper) {
     Map<String, String> raw = new HashMap<>();
     raw.put("MEMORY_MODE", "test");
     raw.put("SOMA_EMBEDDER", "hash");
@@ -51,7 +59,7 @@ final class TestServer implements AutoCloseable {
     raw.putAll(overrides);
     SomaConfig config = SomaConfig.from(raw);
     Vertx vertx = Vertx.vertx();
-    SomaServer server = await(SomaServer.start(vertx, config));
+    SomaServer server = await(SomaServer.start(vertx, config, storeWrapper));
     return new TestServer(vertx, server, config);
   }
 

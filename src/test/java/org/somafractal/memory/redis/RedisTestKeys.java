@@ -68,6 +68,25 @@ public final class RedisTestKeys implements AutoCloseable {
     return out;
   }
 
+  /** Every value stored under the keys {@link #keys} lists, as text: a string's value, or each field and value of a hash. */
+  public List<String> values(String name) {
+    List<String> out = new ArrayList<>();
+    for (String key : keys(name)) {
+      Response type = await(client.send(Request.cmd(Command.TYPE).arg(key)));
+      if ("hash".equals(type.toString())) {
+        Response all = await(client.send(Request.cmd(Command.HGETALL).arg(key)));
+        if (all.type() == io.vertx.redis.client.ResponseType.MULTI) {
+          all.forEach(r -> out.add(r.toString()));
+        } else {
+          all.getKeys().forEach(f -> out.add(f + "=" + all.get(f)));
+        }
+      } else if ("string".equals(type.toString())) {
+        out.add(await(client.send(Request.cmd(Command.GET).arg(key))).toString());
+      }
+    }
+    return out;
+  }
+
   /** Sets {@code prefix() + name} to {@code value} for {@code ttlMillis}, as another node would. */
   public void set(String name, String value, long ttlMillis) {
     await(client.send(Request.cmd(Command.SET).arg(prefix + name).arg(value).arg("PX").arg(ttlMillis)));

@@ -5,13 +5,11 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.somafractal.memory.core.Coordinate;
-import org.somafractal.memory.core.Link;
 import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.core.MemoryDraft;
 import org.somafractal.memory.core.MemoryType;
-import org.somafractal.memory.core.Removal;
 import org.somafractal.memory.core.StoredMemory;
-import org.somafractal.memory.core.TenantStats;
+import org.somafractal.memory.store.ForwardingMemoryStore;
 import org.somafractal.memory.store.MemoryStore;
 
 /**
@@ -23,13 +21,12 @@ import org.somafractal.memory.store.MemoryStore;
  * <p>Coordinates, types, importance, timestamps, embeddings and links are passed through as they are: the adapters
  * index and range-query them.
  */
-public final class EncryptingMemoryStore implements MemoryStore {
-  private final MemoryStore inner;
+public final class EncryptingMemoryStore extends ForwardingMemoryStore {
   private final RowCipher cipher;
 
   /** Wraps {@code inner}; {@code cipher} decides which tenants' new rows are sealed. */
   public EncryptingMemoryStore(MemoryStore inner, RowCipher cipher) {
-    this.inner = inner;
+    super(inner);
     this.cipher = cipher;
   }
 
@@ -79,23 +76,8 @@ public final class EncryptingMemoryStore implements MemoryStore {
   }
 
   @Override
-  public Future<List<Removal>> delete(String tenant, List<String> keys) {
-    return inner.delete(tenant, keys);
-  }
-
-  @Override
   public Future<List<Memory>> range(String tenant, Coordinate min, Coordinate max, MemoryType type, int limit) {
     return inner.range(tenant, min, max, type, limit).map(this::open);
-  }
-
-  @Override
-  public Future<Void> touch(String tenant, List<String> ids, long at) {
-    return inner.touch(tenant, ids, at);
-  }
-
-  @Override
-  public Future<TenantStats> stats(String tenant) {
-    return inner.stats(tenant);
   }
 
   @Override
@@ -106,31 +88,6 @@ public final class EncryptingMemoryStore implements MemoryStore {
   @Override
   public Future<ScanPage> scanTenant(String tenant, long after, int limit) {
     return inner.scanTenant(tenant, after, limit).map(this::open);
-  }
-
-  @Override
-  public Future<Link> putLink(Link draft) {
-    return inner.putLink(draft);
-  }
-
-  @Override
-  public Future<Integer> deleteLinks(String tenant, String fromKey, String toKey, String linkType) {
-    return inner.deleteLinks(tenant, fromKey, toKey, linkType);
-  }
-
-  @Override
-  public Future<List<Link>> links(String tenant) {
-    return inner.links(tenant);
-  }
-
-  @Override
-  public Future<Void> ping() {
-    return inner.ping();
-  }
-
-  @Override
-  public Future<Void> close() {
-    return inner.close();
   }
 
   private ScanPage open(ScanPage page) {

@@ -3,11 +3,10 @@ package org.somafractal.memory.store.postgres;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.core.MemoryType;
+import org.somafractal.memory.core.Vectors;
 
 /**
  * Column encodings of the PostgreSQL store: the coordinate as {@code float8[]} plus its box as a {@code cube}, the
@@ -46,26 +45,11 @@ final class PostgresCodec {
   }
 
   static Buffer vector(float[] v) {
-    if (v == null) {
-      return null;
-    }
-    ByteBuffer buf = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    for (float f : v) {
-      buf.putFloat(f);
-    }
-    return Buffer.buffer(buf.array());
+    return v == null ? null : Buffer.buffer(Vectors.toBytes(v));
   }
 
   static float[] vector(Buffer blob) {
-    if (blob == null) {
-      return null;
-    }
-    ByteBuffer buf = ByteBuffer.wrap(blob.getBytes()).order(ByteOrder.LITTLE_ENDIAN);
-    float[] v = new float[blob.length() / Float.BYTES];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = buf.getFloat();
-    }
-    return v;
+    return blob == null ? null : Vectors.fromBytes(blob.getBytes());
   }
 
   /** The lower corner of a point's cube: its value on each indexed axis it has, the lower limit elsewhere. */

@@ -68,6 +68,9 @@ public final class PostgresMemoryStore implements MemoryStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresMemoryStore.class);
   /** The client-side timeout leaves the server's statement_timeout room to cancel first, with a clean error. */
   private static final long CLIENT_TIMEOUT_MARGIN_MS = 2_000;
+  private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS);
+  private static final AtomicLong suppressedFailures = new AtomicLong();
 
   private final Vertx vertx;
   private final Pool pool;
@@ -646,7 +649,23 @@ public final class PostgresMemoryStore implements MemoryStore {
       LOG.warn("PostgreSQL refused a value: {} ({})", pg.getErrorMessage(), pg.getSqlState());
       return SomaException.invalid("A value cannot be stored: " + pg.getErrorMessage());
     }
-    LOG.error("PostgreSQL store operation failed", e);
+    logUnavailable(e);
     return SomaException.unavailable("The memory store is unavailable");
+  }
+
+  /**
+   * Logs a backend failure with its stack trace at most once per {@link #FAILURE_LOG_INTERVAL_NANOS}, counting the
+   * others: while PostgreSQL is down every request fails the same way, and one line per request would bury the log.
+   */
+  private static void logUnavailable(Throwable e) {
+    long now = System.nanoTime();
+    long last = lastFailureLog.get();
+    if (now - last >= FAILURE_LOG_INTERVAL_NANOS && lastFailureLog.compareAndSet(last, now)) {
+      long more = suppressedFailures.getAndSet(0);
+      LOG.error("PostgreSQL store operation failed{}", more == 0 ? ""
+          : " (" + more + " more failures since the last report)", e);
+    } else {
+      suppressedFailures.incrementAndGet();
+    }
   }
 }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.core.MemoryType;
+import org.somafractal.memory.core.Vectors;
 
 /** Column encodings of the SQLite store: little-endian blobs, JSON text, and the R*Tree's float bounds. Stateless. */
 final class SqliteCodec {
@@ -38,26 +39,11 @@ final class SqliteCodec {
   }
 
   static byte[] vector(float[] v) {
-    if (v == null) {
-      return null;
-    }
-    ByteBuffer buf = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    for (float f : v) {
-      buf.putFloat(f);
-    }
-    return buf.array();
+    return Vectors.toBytes(v);
   }
 
   static float[] vector(byte[] blob) {
-    if (blob == null) {
-      return null;
-    }
-    ByteBuffer buf = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
-    float[] v = new float[blob.length / Float.BYTES];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = buf.getFloat();
-    }
-    return v;
+    return Vectors.fromBytes(blob);
   }
 
   /**

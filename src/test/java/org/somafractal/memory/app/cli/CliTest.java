@@ -105,7 +105,8 @@ class CliTest {
   void healthReportsEveryBackend() {
     JsonObject health = ok(on("cli-health", "health")).json();
     assertThat(health.getBoolean("healthy")).isTrue();
-    assertThat(health.getJsonArray("services")).hasSize(4);
+    assertThat(health.getJsonArray("services")).hasSize(5);
+    assertThat(health.getJsonObject("cache").getBoolean("active")).isTrue();
   }
 
   @Test

@@ -81,6 +81,12 @@ public final class PgTestDatabase implements AutoCloseable {
     return rows;
   }
 
+  /** Empties the memory store's tables (memories, links, outbox, event_log), once a first open has created them. */
+  public void emptyStore() {
+    sql("DO $$ BEGIN IF to_regclass('memories') IS NOT NULL THEN "
+        + "TRUNCATE memories, links, outbox, event_log RESTART IDENTITY; END IF; END $$");
+  }
+
   /** The first column of the first row of a query, as a long. */
   public long count(String sql) {
     return sql(sql).iterator().next().getLong(0);

@@ -47,8 +47,7 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
   @Override
   protected Future<MemoryStore> open(Vertx vertx, Path dir) {
     // Called on the JUnit thread: empty the tables (once the first open has created them) before opening.
-    db.sql("DO $$ BEGIN IF to_regclass('memories') IS NOT NULL THEN "
-        + "TRUNCATE memories, links, outbox, event_log RESTART IDENTITY; END IF; END $$");
+    db.emptyStore();
     return PostgresMemoryStore.open(vertx, PostgresOptions.of(db.url())).map(s -> s);
   }
 

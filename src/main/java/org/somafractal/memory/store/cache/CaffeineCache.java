@@ -1,0 +1,144 @@
+package org.somafractal.memory.store.cache;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.somafractal.memory.core.Memory;
+
+/**
+ * The in-process {@link Cache} of the embedded modes, on Caffeine: entries by (tenant, id), the coordinate's entry
+ * as a pointer from (tenant, key) to the id, and invalidation markers, with the semantics the port describes. It
+ * holds the {@link Memory} objects themselves (immutable by convention), so a hit costs no copy.
+ *
+ * <p>Entries and pointers expire {@code ttl} after they were cached and the least used go first beyond
+ * {@code maxEntries}; markers expire after {@link Cache#MARKER_TTL_MS}, and should one be evicted early for want of
+ * room the adapter starts a new generation, so no fill that the marker would have refused can land.
+ *
+ * <p>Thread-safe (every method is synchronized; Caffeine's maintenance runs on the calling thread). Never fails.
+ */
+public final class CaffeineCache implements Cache {
+  private final com.github.benmanes.caffeine.cache.Cache<Slot, Memory> entries;
+  private final com.github.benmanes.caffeine.cache.Cache<Slot, String> pointers;
+  private final com.github.benmanes.caffeine.cache.Cache<Slot, Long> markers;
+  /** Guarded by {@code this}. */
+  private long generation;
+
+  /** An entry's address: the tenant and an id or coordinate key. */
+  private record Slot(String tenant, String name) {
+  }
+
+  /**
+   * @param ttl how long a row stays cached
+   * @param maxEntries the most rows cached; markers may number four times as many
+   */
+  public CaffeineCache(Duration ttl, int maxEntries) {
+    this.entries = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(ttl).maximumSize(maxEntries)
+        .build();
+    this.pointers = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(ttl).maximumSize(maxEntries)
+        .build();
+    this.markers = Caffeine.newBuilder().executor(Runnable::run)
+        .expireAfterWrite(Duration.ofMillis(MARKER_TTL_MS)).maximumSize(4L * Math.max(1, maxEntries))
+        .<Slot, Long>evictionListener((slot, seq, cause) -> {
+          if (cause == RemovalCause.SIZE) {
+            markerEvicted();
+          }
+        })
+        .build();
+  }
+
+  private synchronized void markerEvicted() {
+    generation++;
+    entries.invalidateAll();
+    pointers.invalidateAll();
+  }
+
+  @Override
+  public synchronized Future<Hits> byKeys(String tenant, Collection<String> keys) {
+    List<Memory> found = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      String id = pointers.getIfPresent(new Slot(tenant, key));
+      Memory m = id == null ? null : entries.getIfPresent(new Slot(tenant, id));
+      if (m != null && m.key().equals(key)) {
+        found.add(m);
+      }
+    }
+    return Future.succeededFuture(new Hits(found, generation));
+  }
+
+  @Override
+  public synchronized Future<Hits> byIds(String tenant, Collection<String> ids) {
+    List<Memory> found = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      Memory m = entries.getIfPresent(new Slot(tenant, id));
+      if (m != null && id.equals(pointers.getIfPresent(new Slot(tenant, m.key())))) {
+        found.add(m);
+      }
+    }
+    return Future.succeededFuture(new Hits(found, generation));
+  }
+
+  @Override
+  public synchronized Future<Integer> fill(String tenant, List<Memory> memories, long generation) {
+    if (generation != this.generation) {
+      return Future.succeededFuture(0);
+    }
+    int filled = 0;
+    for (Memory m : memories) {
+      Slot at = new Slot(tenant, m.key());
+      Long marker = markers.getIfPresent(at);
+      if (marker != null && marker > m.seq()) {
+        continue;
+      }
+      String current = pointers.getIfPresent(at);
+      Memory cached = current == null ? null : entries.getIfPresent(new Slot(tenant, current));
+      if (cached != null && cached.seq() > m.seq()) {
+        continue;
+      }
+      pointers.put(at, m.id());
+      entries.put(new Slot(tenant, m.id()), m);
+      filled++;
+    }
+    return Future.succeededFuture(filled);
+  }
+
+  @Override
+  public synchronized Future<Void> invalidate(String tenant, List<Change> changes) {
+    for (Change c : changes) {
+      Slot at = new Slot(tenant, c.key());
+      markers.asMap().merge(at, c.seq(), Math::max);
+      String id = pointers.getIfPresent(at);
+      if (id != null) {
+        pointers.invalidate(at);
+        entries.invalidate(new Slot(tenant, id));
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Void> touched(String tenant, List<String> ids, long at) {
+    for (String id : ids) {
+      entries.asMap().computeIfPresent(new Slot(tenant, id),
+          (slot, m) -> m.withAccess(Math.max(at, m.lastAccessedAt()), m.accessCount() + 1));
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Long> clear() {
+    generation++;
+    entries.invalidateAll();
+    pointers.invalidateAll();
+    markers.invalidateAll();
+    return Future.succeededFuture(generation);
+  }
+
+  @Override
+  public String name() {
+    return "in-process";
+  }
+}
