@@ -216,14 +216,14 @@ public final class Settings {
       "Deepest nesting of objects and arrays in a JSON body (or import line); deeper is a 400.");
   public static final ConfigKey<Integer> MAX_STRING_CHARS = ConfigKey.integer("SOMA_MAX_STRING_CHARS", 1_000_000, 1,
       10_000_000, "Longest single string (value or field name) in a JSON body (or import line); longer is a 400.");
-  public static final ConfigKey<String> ADMISSION = ConfigKey.oneOf("SOMA_ADMISSION", "adaptive",
-      List.of("adaptive", "fixed"), "Load shedding: adaptive = the bound on requests served at once follows their "
-          + "latency (lower when they queue), between SOMA_MIN_IN_FLIGHT and SOMA_MAX_IN_FLIGHT; fixed = "
+  public static final ConfigKey<String> ADMISSION = ConfigKey.oneOf("SOMA_ADMISSION", "fixed",
+      List.of("fixed", "adaptive"), "Load shedding: fixed = at most SOMA_MAX_IN_FLIGHT requests served at once; "
+          + "adaptive = the bound follows their latency (lower when they queue), between SOMA_MIN_IN_FLIGHT and "
           + "SOMA_MAX_IN_FLIGHT. A request over the bound answers 503 with Retry-After at once, before its body is "
           + "read; probes are never refused.");
   public static final ConfigKey<Integer> MIN_IN_FLIGHT = ConfigKey.integer("SOMA_MIN_IN_FLIGHT", 16, 1, 1_000_000,
       "Adaptive load shedding never bounds the requests served at once below this.");
-  public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.integer("SOMA_MAX_IN_FLIGHT", 512, 1, 1_000_000,
+  public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.integer("SOMA_MAX_IN_FLIGHT", 256, 1, 1_000_000,
       "Most requests served at once by the whole server (bounds memory: in flight x SOMA_MAX_REQUEST_BODY_MB).");
   public static final ConfigKey<List<String>> CORS_ORIGINS = ConfigKey.list("SOMA_CORS_ORIGINS", null,
       "Origins browsers may call the API from, e.g. https://app.example.com; unset = no CORS headers at all.");

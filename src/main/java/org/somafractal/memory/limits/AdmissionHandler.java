@@ -19,12 +19,12 @@ import org.somafractal.memory.core.SomaException;
  * the event bus until every one of them is late and the heap fills with waiting bodies; with it the admitted requests
  * keep the latency of a loaded server and the rest learn at once that they should retry.
  *
- * <p>The bound is Netflix's concurrency-limits {@link Gradient2Limit} by default: it watches the latency of admitted
- * requests and lowers the bound when latency rises above its long-run level (requests are queueing), raises it while
- * latency holds, between {@code SOMA_MIN_IN_FLIGHT} and {@code SOMA_MAX_IN_FLIGHT}. The right fixed bound is
- * throughput × the latency one accepts (Little's law), and throughput depends on the machine, the data and the mix,
- * so a fixed one is either too low for a big machine or lets a small one queue for seconds; {@code
- * SOMA_ADMISSION=fixed} still gives the plain {@code SOMA_MAX_IN_FLIGHT} bound. Streamed imports and exports are
+ * <p>By default the bound is fixed, {@code SOMA_MAX_IN_FLIGHT}: the operator sizes it as throughput × the latency
+ * one accepts (Little's law). {@code SOMA_ADMISSION=adaptive} uses Netflix's concurrency-limits {@link Gradient2Limit}
+ * instead: it lowers the bound when the latency of admitted requests rises above its long-run level (requests are
+ * queueing) and raises it while latency holds, between {@code SOMA_MIN_IN_FLIGHT} and {@code SOMA_MAX_IN_FLIGHT}.
+ * It is not the default because latency that rises for other reasons (a shared, noisy machine) also lowers the bound,
+ * and the server then sheds below its capacity. Streamed imports and exports are
  * counted but their durations are not latency samples. Operational routes are never refused, so probes answer under
  * any load. Thread-safe.
  */
