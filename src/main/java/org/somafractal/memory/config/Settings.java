@@ -224,9 +224,15 @@ public final class Settings {
       "Deepest nesting of objects and arrays in a JSON body (or import line); deeper is a 400.");
   public static final ConfigKey<Integer> MAX_STRING_CHARS = ConfigKey.integer("SOMA_MAX_STRING_CHARS", 1_000_000, 1,
       10_000_000, "Longest single string (value or field name) in a JSON body (or import line); longer is a 400.");
-  public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.integer("SOMA_MAX_IN_FLIGHT", 512, 1, 1_000_000,
-      "Most requests served at once by the whole server; one more answers 503 with Retry-After at once, before its "
-          + "body is read (probes are never refused). Bounds latency and memory under overload.");
+  public static final ConfigKey<String> ADMISSION = ConfigKey.oneOf("SOMA_ADMISSION", "fixed",
+      List.of("fixed", "adaptive"), "Load shedding: fixed = at most SOMA_MAX_IN_FLIGHT requests served at once; "
+          + "adaptive = the bound follows their latency (lower when they queue), between SOMA_MIN_IN_FLIGHT and "
+          + "SOMA_MAX_IN_FLIGHT. A request over the bound answers 503 with Retry-After at once, before its body is "
+          + "read; probes are never refused.");
+  public static final ConfigKey<Integer> MIN_IN_FLIGHT = ConfigKey.integer("SOMA_MIN_IN_FLIGHT", 16, 1, 1_000_000,
+      "Adaptive load shedding never bounds the requests served at once below this.");
+  public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.integer("SOMA_MAX_IN_FLIGHT", 256, 1, 1_000_000,
+      "Most requests served at once by the whole server (bounds memory: in flight x SOMA_MAX_REQUEST_BODY_MB).");
   public static final ConfigKey<List<String>> CORS_ORIGINS = ConfigKey.list("SOMA_CORS_ORIGINS", null,
       "Origins browsers may call the API from, e.g. https://app.example.com; unset = no CORS headers at all.");
   public static final ConfigKey<Boolean> AUDIT = ConfigKey.bool("SOMA_AUDIT", true,
@@ -251,7 +257,7 @@ public final class Settings {
       CONSUMER_GROUP, CONSUMER_METRICS_PORT, MASTER_KEY, MASTER_KEY_FILE, MASTER_KEY_VERSION,
       MASTER_KEY_PREVIOUS, ENCRYPT_TENANTS, GRAPH_KEEP_DANGLING_LINKS, RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST,
       CREDENTIAL_RATE_LIMIT_PER_SECOND, CREDENTIAL_RATE_LIMIT_BURST, QUOTA_MAX_MEMORIES, QUOTA_MAX_BYTES, QUOTA_MAX_LINKS,
-      QUOTAS_FILE, MAX_JSON_DEPTH, MAX_STRING_CHARS, MAX_IN_FLIGHT, CORS_ORIGINS, AUDIT, AUDIT_RETENTION_DAYS);
+      QUOTAS_FILE, MAX_JSON_DEPTH, MAX_STRING_CHARS, ADMISSION, MIN_IN_FLIGHT, MAX_IN_FLIGHT, CORS_ORIGINS, AUDIT, AUDIT_RETENTION_DAYS);
 
   /** Names the file may use besides the keys: where the file itself is. */
   public static final String CONFIG_FILE = "SOMA_CONFIG_FILE";

@@ -52,7 +52,8 @@ public final class HttpLimits {
     }
     // After CORS (a preflight costs nothing) and before authentication and the rate limits, so a shed request costs
     // no signature check and spends no token.
-    router.route().handler(AdmissionHandler.shared(vertx, config.get(Settings.MAX_IN_FLIGHT)));
+    router.route().handler(AdmissionHandler.shared(vertx, config.get(Settings.ADMISSION).equals("adaptive"),
+        config.get(Settings.MIN_IN_FLIGHT), config.get(Settings.MAX_IN_FLIGHT)));
   }
 
   /**

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.somafractal.memory.auth.TestJwts;
 
@@ -52,9 +54,11 @@ class LimitsApiTest {
     return r;
   }
 
-  @Test
-  void requestsBeyondTheInFlightBoundAre503AtOnceAndServedAgainAfterwards() {
-    try (TestServer server = TestServer.start(Map.of("SOMA_MAX_IN_FLIGHT", "1"))) {
+  @ParameterizedTest
+  @ValueSource(strings = {"fixed", "adaptive"})
+  void requestsBeyondTheInFlightBoundAre503AtOnceAndServedAgainAfterwards(String admission) {
+    try (TestServer server = TestServer.start(Map.of("SOMA_ADMISSION", admission, "SOMA_MIN_IN_FLIGHT", "1",
+        "SOMA_MAX_IN_FLIGHT", "1"))) {
       // An import is served while its body streams in: with its first line sent and the rest held back, it is the
       // one request in flight.
       HttpClient raw = server.vertx.createHttpClient();
