@@ -42,6 +42,14 @@ class RedisFaultIT {
       }
       for (int i = 0; i < MEMORIES; i++) {
         read(b, i);
+      }
+      // B fills the cache after it answers, not before: wait for its fills, or A could be first to a row.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (cache(b).getLong("filled") < MEMORIES && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(cache(b).getLong("filled")).as("B filled every row it read").isEqualTo(MEMORIES);
+      for (int i = 0; i < MEMORIES; i++) {
         read(a, i);
       }
       assertThat(cache(a).getLong("hits")).as("A is served what B filled").isEqualTo(MEMORIES);
