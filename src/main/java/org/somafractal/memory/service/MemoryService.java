@@ -296,8 +296,12 @@ public final class MemoryService {
         repair.kick();
         Map<String, Memory> byId = new HashMap<>(found.size() * 2);
         found.forEach(m -> byId.put(m.id(), m));
-        return (options.sequenceWeight() > 0 ? sequenceNeighbors(query, found) : Future.succeededFuture(
-            Map.<String, Memory>of())).map(neighbors -> {
+        List<Memory> lenders = options.sequenceWeight() > 0
+            ? lenders(query, Ranking.rank(mode, vectorHits, lexicalHits, byId, scale, options.withSequenceWeight(0),
+                clock.getAsLong()), options.sequenceWeight())
+            : List.of();
+        return (lenders.isEmpty() ? Future.succeededFuture(Map.<String, Memory>of())
+            : sequenceNeighbors(query, found, lenders)).map(neighbors -> {
           List<Ranked> ranked = Ranking.rank(mode, vectorHits, lexicalHits, byId, neighbors, scale, options,
               clock.getAsLong());
           return page(query, ranked);
@@ -307,14 +311,36 @@ public final class MemoryService {
   }
 
   /**
-   * The memories at the sequence neighbours of {@code candidates} ({@link Coordinate#sequenceNeighborKeys}) that the
-   * candidates do not already hold and that match the search's filter, by key: one extra store query per search.
+   * The candidates whose sequence neighbours could enter the page, from the ranking without lending: a neighbour that
+   * no index proposed scores at most {@code weight × fused} of its best lender (importance and decay weights are at
+   * most 1), and lending only raises the candidates' scores, so it cannot reach the page unless that share is at
+   * least the final score the page's last result has without lending. Other candidates still lend to neighbours
+   * that are candidates themselves, which needs no lookup. When the page is full few qualify, so most such searches
+   * skip the lookup of neighbours that often do not exist, which no cache can answer.
    */
-  private Future<Map<String, Memory>> sequenceNeighbors(SearchQuery query, List<Memory> candidates) {
+  private static List<Memory> lenders(SearchQuery query, List<Ranked> unlent, double weight) {
+    int last = query.offset() + query.topK() - 1;
+    // A result must also reach min_score, whose filter keeps a prefix of the ranking.
+    double floor = Math.max(query.minScore(), unlent.size() > last ? unlent.get(last).scores().score() : 0);
+    List<Memory> out = new ArrayList<>();
+    for (Ranked r : unlent) {
+      if (weight * r.scores().fused() >= floor && r.scores().fused() > 0) {
+        out.add(r.memory());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The memories at the sequence neighbours of {@code lenders} ({@link Coordinate#sequenceNeighborKeys}) that the
+   * candidates do not already hold and that match the search's filter, by key: one extra store query.
+   */
+  private Future<Map<String, Memory>> sequenceNeighbors(SearchQuery query, List<Memory> candidates,
+      List<Memory> lenders) {
     Set<String> held = new HashSet<>(candidates.size() * 2);
     candidates.forEach(m -> held.add(m.key()));
     LinkedHashSet<String> keys = new LinkedHashSet<>();
-    for (Memory m : candidates) {
+    for (Memory m : lenders) {
       for (String key : m.coordinate().sequenceNeighborKeys()) {
         if (!held.contains(key)) {
           keys.add(key);

@@ -67,6 +67,21 @@ class SequenceSearchTest {
   }
 
   @Test
+  void onAFullPageOnlyAShareThatBeatsTheLastResultBringsANeighbourIn() {
+    try (TestServer server = TestServer.start()) {
+      server.post("/memories/bulk", new JsonObject().put("items", new JsonArray()
+          .add(turn("1,0", "the reply before", "episodic"))
+          .add(turn("1,1", "glacier lake glacier lake glacier", "episodic"))
+          .add(turn("9,0", "a lake far away from any other words here", "episodic"))), "a");
+      JsonObject query = new JsonObject().put("query", "glacier lake").put("mode", "lexical").put("top_k", 2);
+      List<String> lent = coords(server.post("/memories/search", query.copy().put("sequence_weight", 1), "a"));
+      assertThat(lent).as("its whole relevance beats the weak match").containsExactlyInAnyOrder("1.0,1.0", "1.0,0.0");
+      assertThat(coords(server.post("/memories/search", query.copy().put("sequence_weight", 0.01), "a")))
+          .as("a hundredth of it does not").containsExactly("1.0,1.0", "9.0,0.0");
+    }
+  }
+
+  @Test
   void offByConfiguration() {
     try (TestServer server = TestServer.start(Map.of("SOMA_SEQUENCE_WEIGHT", "0"))) {
       server.post("/memories/bulk", new JsonObject().put("items", new JsonArray()
