@@ -291,7 +291,7 @@ public final class FastCore {
       return;
     }
     if (slab == null) {
-      slab = new Slab(dimension, quantized);
+      slab = new Slab(dimension, quantized, kernels.nibbleWidth());
       slabs.put(m.tenant(), slab);
     }
     AnnIndex graph = graphs.get(m.tenant());

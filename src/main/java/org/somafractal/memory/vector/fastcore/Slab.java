@@ -14,9 +14,9 @@ import org.somafractal.memory.core.MemoryType;
  * most one partly used chunk of spare rows and never two copies of its vectors at once.
  *
  * <p>When quantised it also keeps a 4-bit code of each row: component {@code x} becomes {@code u} in {@code 0..15}
- * with {@code x ≈ scale * (u - 7.5)}, packed four to a {@code short} in groups of 64 components (nibble {@code k} of
- * short {@code j} of group {@code g} is component {@code 64g + 16k + j}), so that a vector kernel extracts 16
- * components with one shift and one mask. Each row keeps the exact L2 norm of its quantisation error and of its
+ * with {@code x ≈ scale * (u - 7.5)}, packed four to a {@code short} in groups of {@code 4W} components, where the width {@code W} is the
+ * kernels' {@link VectorKernels#nibbleWidth} (nibble {@code k} of short {@code j} of group {@code g} is component
+ * {@code 4Wg + Wk + j}), so that a vector kernel extracts {@code W} components with one shift and one mask. Each row keeps the exact L2 norm of its quantisation error and of its
  * decoded code, which bound how far a code's score can be from the float one (see {@link SlabSearch}). The scale of
  * each row is chosen among a few clipping levels to minimise that error.
  *
@@ -30,8 +30,6 @@ final class Slab {
   static final int CHUNK_SHIFT = 12;
   static final int CHUNK_ROWS = 1 << CHUNK_SHIFT;
   static final int CHUNK_MASK = CHUNK_ROWS - 1;
-  /** Components per nibble group; a row's code is {@code groups * 16} shorts. */
-  static final int GROUP = 64;
   static final int MIN_ROWS = 16;
   /** Slabs up to this many rows are never compacted. */
   private static final int COMPACT_FLOOR = 1024;
@@ -40,7 +38,9 @@ final class Slab {
   private static final float[] CLIPS = {1.0f, 0.9f, 0.8f, 0.7f, 0.6f, 0.5f};
 
   final int dim;
-  /** Nibble groups per row. */
+  /** Shorts per nibble group; a group holds {@code 4 * width} components. */
+  final int width;
+  /** Nibble groups per row; a row's code is {@code groups * width} shorts. */
   final int groups;
   final boolean quantized;
   private final Map<String, Integer> slotById = new HashMap<>();
@@ -67,10 +67,11 @@ final class Slab {
   private int[] free = new int[16];
   private int freeCount;
 
-  Slab(int dim, boolean quantized) {
+  Slab(int dim, boolean quantized, int width) {
     this.dim = dim;
     this.quantized = quantized;
-    this.groups = (dim + GROUP - 1) / GROUP;
+    this.width = width;
+    this.groups = (dim + 4 * width - 1) / (4 * width);
     allocateSlots(MIN_ROWS);
     addRows(MIN_ROWS);
   }
@@ -142,7 +143,7 @@ final class Slab {
   /** Heap bytes of the per-row arrays (vectors, codes and per-slot fields), counting unused capacity. */
   long arrayBytes() {
     long perSlot = 8 + 8 + 1 + 1 + 4 + 4 + (quantized ? 12 : 0);
-    long perRow = 4L * dim + (quantized ? 2L * groups * 16 : 0);
+    long perRow = 4L * dim + (quantized ? 2L * groups * width : 0);
     return perSlot * seqs.length + perRow * capacity;
   }
 
@@ -165,7 +166,7 @@ final class Slab {
     if (target <= CHUNK_ROWS) {
       vectors = new float[][] {vectors.length == 0 ? new float[target * dim] : Arrays.copyOf(vectors[0], target * dim)};
       if (quantized) {
-        int shorts = target * groups * 16;
+        int shorts = target * groups * width;
         codes = new short[][] {codes.length == 0 ? new short[shorts] : Arrays.copyOf(codes[0], shorts)};
       }
     } else {
@@ -174,7 +175,7 @@ final class Slab {
       vectors[chunks - 1] = new float[CHUNK_ROWS * dim];
       if (quantized) {
         codes = Arrays.copyOf(codes, chunks);
-        codes[chunks - 1] = new short[CHUNK_ROWS * groups * 16];
+        codes[chunks - 1] = new short[CHUNK_ROWS * groups * width];
       }
     }
     capacity = target;
@@ -216,14 +217,14 @@ final class Slab {
       }
     }
     short[] out = codes[slot >>> CHUNK_SHIFT];
-    int codeOff = (slot & CHUNK_MASK) * groups * 16;
-    Arrays.fill(out, codeOff, codeOff + groups * 16, (short) 0);
+    int codeOff = (slot & CHUNK_MASK) * groups * width;
+    Arrays.fill(out, codeOff, codeOff + groups * width, (short) 0);
     double error = 0;
     double decodedNorm = 0;
     for (int i = 0; i < dim; i++) {
       float x = rows[off + i];
       int u = code(x, bestScale);
-      out[codeOff + (i / GROUP) * 16 + (i % 16)] |= (short) (u << (4 * ((i % GROUP) / 16)));
+      out[codeOff + (i / (4 * width)) * width + (i % width)] |= (short) (u << (4 * ((i % (4 * width)) / width)));
       double decoded = (double) bestScale * (u - 7.5);
       error += (x - decoded) * (x - decoded);
       decodedNorm += decoded * decoded;
@@ -274,7 +275,7 @@ final class Slab {
     while (capacity < rows) {
       addRows(capacity == 0 ? Math.min(rows, CHUNK_ROWS) : capacity < CHUNK_ROWS ? capacity : CHUNK_ROWS);
     }
-    int codeRow = groups * 16;
+    int codeRow = groups * width;
     int to = 0;
     for (int from = 0; from < oldHighWater; from++) {
       if (!oldAlive[from]) {

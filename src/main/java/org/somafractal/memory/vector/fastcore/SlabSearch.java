@@ -102,7 +102,7 @@ final class SlabSearch {
 
   private void scanQuantized(Slab slab, float[] query, MemoryFilter filter) {
     boolean everything = filter.isEmpty();
-    quantizeQuery(query, slab.dim, slab.groups);
+    quantizeQuery(query, slab.dim, slab.groups * 4 * slab.width);
     // Float rounding of the estimate, the bounds (computed by two kernels that may round apart) and the float
     // kernel, relative to |q| * |x|, with room to spare.
     float rounding = (float) (2.0 * (slab.dim + 16) * 0x1p-24 * (queryNorm + queryError));
@@ -115,7 +115,7 @@ final class SlabSearch {
     for (int start = 0; start < slab.highWater; start += BLOCK) {
       int rows = Math.min(BLOCK, slab.highWater - start);
       kernels.nibbleDotRows(slab.codes[start >>> Slab.CHUNK_SHIFT], start & Slab.CHUNK_MASK, rows, slab.groups,
-          queryCodes, blockSums);
+          slab.width, queryCodes, blockSums);
       kernels.nibbleUpperBounds(blockSums, rows, slab.scales, slab.errors, slab.decodedNorms, start, queryScale,
           offset, errorWeight, normWeight, blockUpper);
       for (int r = 0; r < rows; r++) {
@@ -179,9 +179,9 @@ final class SlabSearch {
   }
 
   /** Rounds {@code query} to integers within ±{@code NIBBLE_QUERY_MAX} and records the norms the bounds need. */
-  private void quantizeQuery(float[] query, int dim, int groups) {
-    if (queryCodes.length != groups * Slab.GROUP) {
-      queryCodes = new short[groups * Slab.GROUP];
+  private void quantizeQuery(float[] query, int dim, int padded) {
+    if (queryCodes.length != padded) {
+      queryCodes = new short[padded];
     }
     float max = 0;
     for (int i = 0; i < dim; i++) {

@@ -26,12 +26,22 @@ public interface VectorKernels {
   int NIBBLE_QUERY_MAX = 63;
 
   /**
-   * {@code out[r] = sum(u(firstRow + r, i) * query[i])} for {@code r < rows}, exactly, in integers: the query against
-   * the unsigned 4-bit codes {@code u} of {@link Slab}'s layout ({@code groups * 16} shorts per row; nibble {@code k}
-   * of short {@code j} of group {@code g} is component {@code 64g + 16k + j}). {@code query} has {@code groups * 64}
-   * components, each within {@code ±NIBBLE_QUERY_MAX}, so that 32 products fit a 16-bit lane.
+   * The width {@code W} of the 4-bit layout this implementation reads fastest: shorts per group of {@code 4W}
+   * components. The vector kernels use one register of shorts, so that a group is one load per row.
    */
-  void nibbleDotRows(short[] codes, int firstRow, int rows, int groups, short[] query, int[] out);
+  default int nibbleWidth() {
+    return 16;
+  }
+
+  /**
+   * {@code out[r] = sum(u(firstRow + r, i) * query[i])} for {@code r < rows}, exactly, in integers: the query against
+   * the unsigned 4-bit codes {@code u} of {@link Slab}'s layout of width {@code W} ({@code groups * W} shorts per row;
+   * nibble {@code k} of short {@code j} of group {@code g} is component {@code 4Wg + Wk + j}). {@code query} has
+   * {@code groups * 4W} components, each within {@code ±NIBBLE_QUERY_MAX}, so that 32 products fit a 16-bit lane.
+   * An implementation may refuse a width other than its {@link #nibbleWidth} with an
+   * {@link IllegalArgumentException}; the scalar one takes any.
+   */
+  void nibbleDotRows(short[] codes, int firstRow, int rows, int groups, int width, short[] query, int[] out);
 
   /**
    * {@code upper[r] = scales[s] * queryScale * (sums[r] - offset) + errorWeight * errors[s] + normWeight * norms[s]}

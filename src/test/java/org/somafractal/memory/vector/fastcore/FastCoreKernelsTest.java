@@ -1,6 +1,7 @@
 package org.somafractal.memory.vector.fastcore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
@@ -38,10 +39,11 @@ class FastCoreKernelsTest {
   void nibbleKernelsAreExactOnEveryGroupCount() {
     Random rnd = new Random(2);
     int max = VectorKernels.NIBBLE_QUERY_MAX;
+    int w = panama.nibbleWidth();
     for (int groups : new int[] {1, 2, 3, 6, 8, 9, 12, 17, 64}) {
       int rows = 5;
-      short[] codes = new short[(rows + 3) * groups * 16];
-      short[] query = new short[groups * 64];
+      short[] codes = new short[(rows + 3) * groups * w];
+      short[] query = new short[groups * 4 * w];
       for (int variant = 0; variant < 3; variant++) {
         for (int i = 0; i < codes.length; i++) {
           codes[i] = variant == 0 ? (short) rnd.nextInt(1 << 16) : (short) 0xFFFF;
@@ -53,18 +55,20 @@ class FastCoreKernelsTest {
         int[] scalar = new int[rows];
         int[] vector = new int[rows];
         for (int r = 0; r < rows; r++) {
-          int base = (3 + r) * groups * 16;
-          for (int i = 0; i < groups * 64; i++) {
-            int code = codes[base + (i / 64) * 16 + (i % 16)] & 0xFFFF;
-            expected[r] += ((code >>> (4 * ((i % 64) / 16))) & 15) * query[i];
+          int base = (3 + r) * groups * w;
+          for (int i = 0; i < groups * 4 * w; i++) {
+            int code = codes[base + (i / (4 * w)) * w + (i % w)] & 0xFFFF;
+            expected[r] += ((code >>> (4 * ((i % (4 * w)) / w))) & 15) * query[i];
           }
         }
-        ScalarKernels.INSTANCE.nibbleDotRows(codes, 3, rows, groups, query, scalar);
-        panama.nibbleDotRows(codes, 3, rows, groups, query, vector);
+        ScalarKernels.INSTANCE.nibbleDotRows(codes, 3, rows, groups, w, query, scalar);
+        panama.nibbleDotRows(codes, 3, rows, groups, w, query, vector);
         assertThat(scalar).as("scalar, %d groups, variant %d", groups, variant).containsExactly(expected);
         assertThat(vector).as("panama, %d groups, variant %d", groups, variant).containsExactly(expected);
       }
     }
+    assertThatThrownBy(() -> panama.nibbleDotRows(new short[64 * w], 0, 1, 1, 2 * w, new short[8 * w], new int[1]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
