@@ -101,6 +101,18 @@ public final class AuditTrail {
     }
   }
 
+  /**
+   * The query parameters, or none when the query string cannot be decoded (a bad %-escape, which the request itself
+   * was refused for with a 400): an audit entry must still be written for it.
+   */
+  private static MultiMap queryOrEmpty(RoutingContext ctx) {
+    try {
+      return ctx.queryParams();
+    } catch (RuntimeException undecodable) {
+      return MultiMap.caseInsensitiveMultiMap();
+    }
+  }
+
   private static JsonObject target(RoutingContext ctx, Pending pending) {
     JsonObject target = new JsonObject();
     for (String param : List.of("coord", "id")) {
@@ -109,8 +121,7 @@ public final class AuditTrail {
         target.put(param, bounded(value));
       }
     }
-    MultiMap query = ctx.queryParams();
-    for (Map.Entry<String, String> e : query) {
+    for (Map.Entry<String, String> e : queryOrEmpty(ctx)) {
       if (QUERY_FIELDS.contains(e.getKey())) {
         target.put(e.getKey(), bounded(e.getValue()));
       }

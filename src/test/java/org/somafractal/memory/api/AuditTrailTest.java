@@ -261,6 +261,14 @@ class AuditTrailTest {
         TestServer.Resp r = server.call(HttpMethod.GET, "/admin/audit?" + bad, null, null, ADMIN);
         assertThat(r.status()).as(bad + " " + r).isIn(400, 422);
       }
+
+      TestServer.Resp badEscape = server.call(HttpMethod.POST, "/memories?x=%zz", memory("1,9"), null, WRITER);
+      assertThat(badEscape.status()).as("the route reads no query parameter: " + badEscape).isEqualTo(200);
+      JsonObject afterBadEscape = server.call(HttpMethod.GET, "/admin/audit?tenant=acme&limit=1", null, null, ADMIN)
+          .json();
+      assertThat(afterBadEscape.getJsonArray("entries")).as("a write with an undecodable query string is audited")
+          .singleElement().satisfies(e -> assertThat(((JsonObject) e).getJsonObject("target").getString("coord"))
+              .isEqualTo("1.0,9.0"));
     }
   }
 
