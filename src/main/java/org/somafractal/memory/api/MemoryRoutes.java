@@ -14,13 +14,13 @@ import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.core.Ranked;
 import org.somafractal.memory.core.SomaException;
 import org.somafractal.memory.core.StoredMemory;
+import org.somafractal.memory.limits.JsonLimits;
 import org.somafractal.memory.service.MemoryService;
 import org.somafractal.memory.service.SearchQuery;
 
 /** The handlers of the canonical memory routes: one method per route, each parse → service call → JSON. */
 final class MemoryRoutes {
   private static final int MAX_RANGE_LIMIT = 10_000;
-  private static final String PARSED_BODY = "soma.body";
 
   private final MemoryService service;
   private final Requests requests;
@@ -160,23 +160,25 @@ final class MemoryRoutes {
    * request (the policy may read it before the handler); callers must not modify it.
    */
   static JsonObject body(RoutingContext ctx) {
-    JsonObject parsed = ctx.get(PARSED_BODY);
-    if (parsed != null) {
-      return parsed;
+    Object parsed = ctx.get(JsonLimits.PARSED);
+    if (parsed instanceof JsonObject object) {
+      return object;
     }
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
       throw SomaException.malformed("A JSON object body is required");
     }
-    Object value;
-    try {
-      value = ctx.body().buffer().toJsonValue();
-    } catch (DecodeException e) {
-      throw SomaException.malformed("Malformed JSON body");
+    Object value = parsed;
+    if (value == null) {
+      try {
+        value = ctx.body().buffer().toJsonValue();
+      } catch (DecodeException e) {
+        throw SomaException.malformed("Malformed JSON body");
+      }
     }
     if (!(value instanceof JsonObject object)) {
       throw SomaException.invalid("The body must be a JSON object");
     }
-    ctx.put(PARSED_BODY, object);
+    ctx.put(JsonLimits.PARSED, object);
     return object;
   }
 

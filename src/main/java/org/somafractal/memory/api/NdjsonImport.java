@@ -111,8 +111,9 @@ final class NdjsonImport {
       return;
     }
     try {
-      requests.jsonLimits().check(raw.getBytes());
-      JsonObject json = new JsonObject(text);
+      if (!(requests.jsonLimits().parse(raw) instanceof JsonObject json)) {
+        throw new DecodeException("not an object");
+      }
       if ("link".equals(json.getValue("kind"))) {
         pendingLinks.add(new LinkLine(lineNo, requests.importLink(tenant, json)));
       } else {
