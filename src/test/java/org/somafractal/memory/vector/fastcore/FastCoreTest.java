@@ -87,7 +87,31 @@ class FastCoreTest {
       float[] query = data.get(rnd.nextInt(data.size())).vector();
       assertThat(quantized.search(T, query, 25, MemoryFilter.NONE))
           .isEqualTo(exact.search(T, query, 25, MemoryFilter.NONE));
+      assertThat(quantized.lastRescored()).as("the 4-bit scan ran and pruned").isBetween(1, 1000);
     }
+  }
+
+  /**
+   * Unrelated unit vectors all score alike, so the 4-bit bounds cannot prune a top 200: the slab switches to the
+   * float scan (no rescoring), probes the codes every 16th search, and every answer stays exact.
+   */
+  @Test
+  void aSlabWhoseBoundsPruneNothingScansTheFloatsAndStaysExact() {
+    Random rnd = new Random(5);
+    List<Memory> data = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      data.add(memory("m" + i, unit(gaussian(rnd, 1)), i + 1));
+    }
+    FastCore core = core(Kernels.best(), true);
+    core.apply(IndexBatch.upserts(data));
+    int codeScans = 0;
+    for (int q = 0; q < 64; q++) {
+      float[] query = unit(gaussian(rnd, 1));
+      List<Hit> hits = core.search(T, query, 200, MemoryFilter.NONE);
+      assertMatchesReference(hits, data, query, 200, m -> true);
+      codeScans += core.lastRescored() > 0 ? 1 : 0;
+    }
+    assertThat(codeScans).as("4-bit scans among 64 searches").isBetween(2, 16);
   }
 
   @Test
