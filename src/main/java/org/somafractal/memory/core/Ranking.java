@@ -20,10 +20,17 @@ public final class Ranking {
   private Ranking() {
   }
 
-  /** {@link #rank(SearchMode, List, List, Map, Map, ImportanceScale, RankingOptions, long)} with no neighbours. */
+  /** {@link #rank(SearchMode, float[], List, List, Map, Map, ImportanceScale, RankingOptions, long)} with no neighbours. */
   public static List<Ranked> rank(SearchMode mode, List<Hit> vectorHits, List<Hit> lexicalHits,
       Map<String, Memory> memories, ImportanceScale scale, RankingOptions options, long now) {
-    return rank(mode, vectorHits, lexicalHits, memories, Map.of(), scale, options, now);
+    return rank(mode, null, vectorHits, lexicalHits, memories, Map.of(), scale, options, now);
+  }
+
+  /** {@link #rank(SearchMode, float[], List, List, Map, Map, ImportanceScale, RankingOptions, long)} without the query's vector. */
+  public static List<Ranked> rank(SearchMode mode, List<Hit> vectorHits, List<Hit> lexicalHits,
+      Map<String, Memory> memories, Map<String, Memory> neighbors, ImportanceScale scale, RankingOptions options,
+      long now) {
+    return rank(mode, null, vectorHits, lexicalHits, memories, neighbors, scale, options, now);
   }
 
   /**
@@ -33,13 +40,18 @@ public final class Ranking {
    * neighbours two), and a neighbour that no index proposed joins the ranking with that relevance alone: the turn
    * that answers a question is often the reply to, or the question before, the turn that matches it.
    *
+   * <p>With the query's (unit) vector, a hybrid candidate that only the lexical index proposed gets its real cosine
+   * from its stored vector instead of 0: the vector index returns a cut list, and a memory just below its cut is
+   * not dissimilar. Under weighted fusion that cosine counts; reciprocal rank fusion has no rank for it and ignores it.
+   *
+   * @param queryVector the query's unit vector, or {@code null} when the search has none
    * @param vectorHits vector candidates, best first (may be empty)
    * @param lexicalHits lexical candidates, best first (may be empty)
    * @param neighbors by coordinate key, sequence neighbours of candidates that match the search's filter (may include
    *     candidates)
    * @return every candidate and lent-to neighbour with its scores, best first
    */
-  public static List<Ranked> rank(SearchMode mode, List<Hit> vectorHits, List<Hit> lexicalHits,
+  public static List<Ranked> rank(SearchMode mode, float[] queryVector, List<Hit> vectorHits, List<Hit> lexicalHits,
       Map<String, Memory> memories, Map<String, Memory> neighbors, ImportanceScale scale, RankingOptions options,
       long now) {
     Map<String, double[]> parts = new HashMap<>();
@@ -62,6 +74,9 @@ public final class Ranking {
     for (Map.Entry<String, double[]> e : parts.entrySet()) {
       Memory memory = memories.get(e.getKey());
       if (memory != null) {
+        if (mode == SearchMode.HYBRID && Double.isNaN(e.getValue()[0])) {
+          e.getValue()[0] = cosine(queryVector, memory.vector());
+        }
         ranked.put(memory.id(), memory);
         fusedById.put(memory.id(), fuse(mode, e.getValue(), bestLexical, options));
       }
@@ -135,6 +150,18 @@ public final class Ranking {
         yield rrf;
       }
     };
+  }
+
+  /** {@code q · v} of two unit vectors, or NaN when either is missing or their dimensions differ. */
+  private static double cosine(float[] q, float[] v) {
+    if (q == null || v == null || q.length != v.length) {
+      return Double.NaN;
+    }
+    double dot = 0;
+    for (int i = 0; i < q.length; i++) {
+      dot += (double) q[i] * v[i];
+    }
+    return dot;
   }
 
   /** The decay weight of a memory at {@code now}. */

@@ -276,8 +276,9 @@ public final class MemoryService {
     boolean useVector = query.mode() != SearchMode.LEXICAL;
     SearchMode mode = !useLexical ? SearchMode.VECTOR : (!useVector ? SearchMode.LEXICAL : SearchMode.HYBRID);
 
+    Future<float[]> queryVector = useVector ? queryVector(query) : Future.succeededFuture(null);
     Future<VectorIndex.Result> vectorPart = useVector
-        ? queryVector(query).compose(v -> vectors.search(query.tenant(), v, candidates, query.filter()))
+        ? queryVector.compose(v -> vectors.search(query.tenant(), v, candidates, query.filter()))
         : vectors.importanceScale(query.tenant()).map(scale -> new VectorIndex.Result(List.of(), scale));
     Future<List<Hit>> lexicalPart = useLexical
         ? lexical.search(query.tenant(), query.text(), candidates, query.filter())
@@ -297,13 +298,13 @@ public final class MemoryService {
         Map<String, Memory> byId = new HashMap<>(found.size() * 2);
         found.forEach(m -> byId.put(m.id(), m));
         List<Memory> lenders = options.sequenceWeight() > 0
-            ? lenders(query, Ranking.rank(mode, vectorHits, lexicalHits, byId, scale, options.withSequenceWeight(0),
-                clock.getAsLong()), options.sequenceWeight())
+            ? lenders(query, Ranking.rank(mode, queryVector.result(), vectorHits, lexicalHits, byId, Map.of(), scale,
+                options.withSequenceWeight(0), clock.getAsLong()), options.sequenceWeight())
             : List.of();
         return (lenders.isEmpty() ? Future.succeededFuture(Map.<String, Memory>of())
             : sequenceNeighbors(query, found, lenders)).map(neighbors -> {
-          List<Ranked> ranked = Ranking.rank(mode, vectorHits, lexicalHits, byId, neighbors, scale, options,
-              clock.getAsLong());
+          List<Ranked> ranked = Ranking.rank(mode, queryVector.result(), vectorHits, lexicalHits, byId, neighbors,
+              scale, options, clock.getAsLong());
           return page(query, ranked);
         });
       });

@@ -66,6 +66,29 @@ class RankingTest {
     assertThat(plain.get(1).scores().sequence()).isZero();
   }
 
+  private static Memory withVector(String id, float... vector) {
+    return new Memory(id, "t", Coordinate.of(id.hashCode()), new JsonObject(), MemoryType.EPISODIC, 1,
+        new JsonObject(), "", vector, null, 0, 0, NOW, 0, 1);
+  }
+
+  @Test
+  void aLexicalOnlyCandidateGetsItsRealCosineFromItsStoredVector() {
+    float[] query = {1, 0};
+    Map<String, Memory> m = Map.of("a", withVector("a", 0.6f, 0.8f), "b", withVector("b", 0.8f, 0.6f),
+        "c", withVector("c", 0, 1));
+    RankingOptions weighted = new RankingOptions(true, 60, 0.5, 0, 0, 0.1, 0);
+    List<Ranked> ranked = Ranking.rank(SearchMode.HYBRID, query, List.of(new Hit("a", 0.6f)),
+        List.of(new Hit("b", 10f), new Hit("c", 10f)), m, Map.of(), ImportanceScale.NEUTRAL, weighted, NOW);
+    assertThat(ranked).extracting(r -> r.memory().id()).as("b's cosine 0.8 counts, though the vector index cut it")
+        .containsExactly("b", "c", "a");
+    assertThat(ranked.get(0).scores().vector()).isCloseTo(0.8, within(1e-6));
+    assertThat(ranked.get(0).scores().score()).isCloseTo(0.5 * 0.8 + 0.5, within(1e-6));
+    assertThat(ranked.get(1).scores().vector()).isCloseTo(0, within(1e-6));
+    assertThat(Ranking.rank(SearchMode.HYBRID, null, List.of(new Hit("a", 0.6f)), List.of(new Hit("b", 10f)), m,
+        Map.of(), ImportanceScale.NEUTRAL, weighted, NOW).get(0).scores().vector())
+        .as("without the query's vector the cosine stays unknown").isNaN();
+  }
+
   @Test
   void weightedFusionNormalisesBm25ByTheBestOfTheQuery() {
     Map<String, Memory> m = Map.of("a", memory("a", 1, NOW, 0), "b", memory("b", 1, NOW, 0));
