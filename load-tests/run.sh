@@ -49,7 +49,7 @@ env "${server_env[@]}" SOMA_JAVA_OPTS="${SOMA_JAVA_OPTS:--Xmx4g}" "$root/bin/som
 server=$!
 stop() {
   kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
-  $keep || rm -rf "$data"
+  if $keep; then echo "data kept in $data"; else rm -rf "$data"; fi
 }
 trap stop EXIT
 for _ in $(seq 1 240); do
