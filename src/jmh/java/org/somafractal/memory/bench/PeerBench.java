@@ -116,12 +116,14 @@ public final class PeerBench {
         for (int round = 0; round < rounds; round++) {
           measure(peer, data, k, truth, seconds, maxQuerySeconds, results.get(peer.name()), round);
         }
+        // Described before closing: a closed peer may not answer (Lucene's reader).
+        results.get(peer.name()).describe = peer.describe();
         peer.close();
       }
     }
-    for (Peer peer : peers) {
-      results.get(peer.name()).describe = peer.describe();
-      if (hold) {
+    if (hold) {
+      for (Peer peer : peers) {
+        results.get(peer.name()).describe = peer.describe();
         peer.close();
       }
     }
