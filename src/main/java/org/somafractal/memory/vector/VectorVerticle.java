@@ -2,7 +2,11 @@ package org.somafractal.memory.vector;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.somafractal.memory.bus.Addresses;
 import org.somafractal.memory.bus.Bus;
 import org.somafractal.memory.core.IndexBatch;
@@ -13,16 +17,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only owner of the fast-core slab. Deployed as a worker verticle: a scan runs on a worker thread, never on an
- * event loop, and a worker verticle instance handles one message at a time, so the single-threaded {@link FastCore}
- * needs no lock. At start it rebuilds the slab from the canonical store before it serves anything; the graphs of
- * large tenants are then built on the fast core's own builder thread while searches scan exactly.
+ * The only owner of the fast-core slab. Deployed as a worker verticle, so a scan never runs on an event loop. Changes
+ * run on the verticle's own thread, one message at a time, under the write lock; searches run on a pool of one
+ * thread per core (`soma-vector-search`) under the read lock, so that several searches share the cores while no
+ * change is under way ({@link FastCore} allows concurrent searches between changes). A change waits for the searches
+ * in progress and the searches behind it wait for the change, so a search sent after a change was acknowledged sees
+ * it. At start it rebuilds the slab from the canonical store before it serves anything; the graphs of large tenants
+ * are then built on the fast core's own builder thread while searches scan exactly.
  */
 public final class VectorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(VectorVerticle.class);
 
   private final MemoryStore store;
   private final FastCore core;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private WorkerExecutor searchers;
 
   /**
    * @param annMinVectors vectors from which a tenant also gets an approximate graph; 0 = never
@@ -38,11 +47,12 @@ public final class VectorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     core.close();
-    return Future.succeededFuture();
+    return searchers == null ? Future.succeededFuture() : searchers.close();
   }
 
   @Override
   public Future<?> start() {
+    searchers = vertx.createSharedWorkerExecutor("soma-vector-search", Runtime.getRuntime().availableProcessors());
     long t0 = System.nanoTime();
     return StoreScanner.forEach(store, page -> core.apply(IndexBatch.upserts(page)))
         .onSuccess(n -> LOG.info("Fast core ({}) rebuilt from the store: {} memories in {} ms", core.kernelName(), n,
@@ -53,13 +63,28 @@ public final class VectorVerticle extends VerticleBase {
   private Future<?> handle(VectorRequest request) {
     return switch (request) {
       case VectorRequest.Apply r -> {
-        core.apply(r.batch());
+        lock.writeLock().lock();
+        try {
+          core.apply(r.batch());
+        } finally {
+          lock.writeLock().unlock();
+        }
         yield Future.succeededFuture();
       }
-      case VectorRequest.Search r -> Future.succeededFuture(new VectorIndex.Result(
-          core.search(r.tenant(), r.vector(), r.k(), r.filter()), core.importanceScale(r.tenant())));
+      case VectorRequest.Search r -> searchers.executeBlocking(() -> read(() -> new VectorIndex.Result(
+          core.search(r.tenant(), r.vector(), r.k(), r.filter()), core.importanceScale(r.tenant()))), false);
+      // On the verticle's thread, the only one that changes the core: no lock needed against its own changes.
       case VectorRequest.Scale r -> Future.succeededFuture(core.importanceScale(r.tenant()));
       case VectorRequest.Count r -> Future.succeededFuture(core.count(r.tenant()));
     };
+  }
+
+  private <T> T read(Supplier<T> query) {
+    lock.readLock().lock();
+    try {
+      return query.get();
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 }
