@@ -85,7 +85,8 @@ public final class JsonLimits implements Handler<RoutingContext> {
       return SomaException.malformed("JSON nesting is deeper than " + maxDepth + " levels (SOMA_MAX_JSON_DEPTH)");
     }
     if (message.startsWith("Number")) {
-      return SomaException.malformed("A JSON number is too long: " + message);
+      return SomaException.malformed("A JSON number is longer than " + StreamReadConstraints.DEFAULT_MAX_NUM_LEN
+          + " characters");
     }
     if (message.contains("length")) {
       return SomaException.malformed("A JSON string is longer than " + maxStringChars

@@ -241,6 +241,10 @@ class LimitsApiTest {
       TestServer.Resp longKey = server.post("/memories", new JsonObject().put("coord", "1")
           .put("payload", new JsonObject().put("k".repeat(101), "v")), "j");
       assertThat(longKey.status()).isEqualTo(400);
+      TestServer.Resp longNumber = server.post("/memories", "{\"coord\": \"1\", \"importance\": " + "1".repeat(1500)
+          + ", \"payload\": {\"content\": \"x\"}}", "j");
+      assertThat(longNumber.status()).isEqualTo(400);
+      assertThat(longNumber.json().getString("detail")).isEqualTo("A JSON number is longer than 1000 characters");
       assertThat(server.post("/memories", memory("1", "z".repeat(100)), "j").status()).isEqualTo(200);
       TestServer.Resp imported = server.post("/memories/import",
           "{\"coord\": \"2\", \"payload\": {\"content\": \"" + "w".repeat(200) + "\"}}\n", "j");
