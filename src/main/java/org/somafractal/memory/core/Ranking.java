@@ -20,13 +20,19 @@ public final class Ranking {
   private Ranking() {
   }
 
-  /** {@link #rank(SearchMode, float[], List, List, Map, Map, ImportanceScale, RankingOptions, long)} with no neighbours. */
+  /**
+   * {@link #rank(SearchMode, float[], List, List, Map, Map, ImportanceScale, RankingOptions, long)} with no neighbours
+   * and no query vector.
+   */
   public static List<Ranked> rank(SearchMode mode, List<Hit> vectorHits, List<Hit> lexicalHits,
       Map<String, Memory> memories, ImportanceScale scale, RankingOptions options, long now) {
     return rank(mode, null, vectorHits, lexicalHits, memories, Map.of(), scale, options, now);
   }
 
-  /** {@link #rank(SearchMode, float[], List, List, Map, Map, ImportanceScale, RankingOptions, long)} without the query's vector. */
+  /**
+   * {@link #rank(SearchMode, float[], List, List, Map, Map, ImportanceScale, RankingOptions, long)} without the
+   * query's vector.
+   */
   public static List<Ranked> rank(SearchMode mode, List<Hit> vectorHits, List<Hit> lexicalHits,
       Map<String, Memory> memories, Map<String, Memory> neighbors, ImportanceScale scale, RankingOptions options,
       long now) {

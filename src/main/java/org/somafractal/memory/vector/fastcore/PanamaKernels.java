@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels on the incubating Vector API with the platform's preferred species and fused multiply-add. Four
  * accumulators per row hide the FMA latency (one accumulator would serialise every step of a row on it). The 4-bit
  * kernel stays in 16-bit integer lanes, one group of {@link #nibbleWidth} shorts per register (32 with AVX-512, 16
- * with AVX2; on AVX-512 the wider group took the exact 100k × 384 search from 1.95 to 1.85 ms p50): one shift and one mask expose a
- * register of codes, a 16-bit multiply-add takes them, and the lanes are widened to 32 bits only every 32 products,
- * so no lane ever converts to float. Loaded reflectively by {@link Kernels}, so this class is never touched
- * when {@code jdk.incubator.vector} is absent.
+ * with AVX2; on AVX-512 the wider group took the exact 100k × 384 search from 1.95 to 1.85 ms p50): one shift and
+ * one mask expose a register of codes, a 16-bit multiply-add takes them, and the lanes are widened to 32 bits only
+ * every 32 products, so no lane ever converts to float. Loaded reflectively by {@link Kernels}, so this class is
+ * never touched when {@code jdk.incubator.vector} is absent.
  */
 final class PanamaKernels implements VectorKernels {
   private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;

@@ -14,11 +14,12 @@ import org.somafractal.memory.core.MemoryType;
  * most one partly used chunk of spare rows and never two copies of its vectors at once.
  *
  * <p>When quantised it also keeps a 4-bit code of each row: component {@code x} becomes {@code u} in {@code 0..15}
- * with {@code x ≈ scale * (u - 7.5)}, packed four to a {@code short} in groups of {@code 4W} components, where the width {@code W} is the
- * kernels' {@link VectorKernels#nibbleWidth} (nibble {@code k} of short {@code j} of group {@code g} is component
- * {@code 4Wg + Wk + j}), so that a vector kernel extracts {@code W} components with one shift and one mask. Each row keeps the exact L2 norm of its quantisation error and of its
- * decoded code, which bound how far a code's score can be from the float one (see {@link SlabSearch}). The scale of
- * each row is chosen among a few clipping levels to minimise that error.
+ * with {@code x ≈ scale * (u - 7.5)}, packed four to a {@code short} in groups of {@code 4W} components, where the
+ * width {@code W} is the kernels' {@link VectorKernels#nibbleWidth} (nibble {@code k} of short {@code j} of group
+ * {@code g} is component {@code 4Wg + Wk + j}), so that a vector kernel extracts {@code W} components with one shift
+ * and one mask. Each row keeps the exact L2 norm of its quantisation error and of its decoded code, which bound how
+ * far a code's score can be from the float one (see {@link SlabSearch}). The scale of each row is chosen among a few
+ * clipping levels to minimise that error.
  *
  * <p>Freed slots go on a free list and are reused by inserts; the slab is compacted into a smaller one when fewer
  * than a quarter of its slots are live. Slot numbers change on compaction ({@link #generation} counts them).
