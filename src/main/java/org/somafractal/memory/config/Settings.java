@@ -74,8 +74,8 @@ public final class Settings {
       "Threads that insert a batch of vectors (a new graph's existing ones, or a large write batch) into a graph.");
   public static final ConfigKey<Integer> ANN_SEARCH_BEAM = ConfigKey.integer("SOMA_ANN_SEARCH_BEAM", 256, 10, 10_000,
       "Candidates a graph search keeps (at least 2 x top_k): larger finds more of the true neighbours, slower "
-          + "(docs/benchmarks.md: over 1,000,000 clustered vectors recall@10 0.85 with 256 in 1.3 ms, 0.91 with 512 "
-          + "in 1.9 ms, 0.92 with 1024 in 3.7 ms; over 100,000, 0.9995 with 64).");
+          + "(docs/benchmarks.md: over 1,000,000 clustered vectors recall@10 0.965 with 128 in 1.15 ms, 0.97-0.98 "
+          + "with 256 in 1.4 ms, 0.99 with 512 in 1.9 ms).");
   public static final ConfigKey<String> EMBEDDER = ConfigKey.oneOf("SOMA_EMBEDDER", "onnx", List.of("onnx", "hash"),
       "onnx = the bundled sentence-embedding model, in process; hash = deterministic feature hashing (tests).");
   public static final ConfigKey<String> EMBED_MODEL = ConfigKey.oneOf("SOMA_EMBED_MODEL", "all-minilm-l6-v2-q",
