@@ -48,10 +48,10 @@ final class AnnIndex implements AutoCloseable {
   static final int BUILD_BEAM = 100;
   /**
    * Candidates a search keeps by default (at least {@code 2k}); the search then keeps the best {@code k}. Over
-   * 1,000,000 clustered vectors, with {@link #MAX_DEGREE} 32, 256 found 0.97 of the true top 10 in 1.4 ms and 512
-   * 0.99 in 1.9 ms (docs/benchmarks.md).
+   * 1,000,000 clustered vectors, with {@link #MAX_DEGREE} 32, 128 found 0.965–0.973 of the true top 10 in 0.9–1.15
+   * ms, 256 0.97–0.98 in 1.4 ms and 512 0.99 in 1.9 ms (docs/benchmarks.md).
    */
-  static final int SEARCH_BEAM = 256;
+  static final int SEARCH_BEAM = 128;
   /** Ordinals the builder has not reached yet beyond which the graph is not used (they would all be scanned). */
   static final int MAX_PENDING = 4096;
   /**
