@@ -125,6 +125,13 @@ public final class FastCore {
     for (Memory m : batch.upserts()) {
       upsert(m);
     }
+    // The scale is computed lazily; settling it here keeps importanceScale read-only for concurrent searches.
+    for (Memory m : batch.upserts()) {
+      ImportanceNormalizer normalizer = normalizers.get(m.tenant());
+      if (normalizer != null) {
+        normalizer.scale();
+      }
+    }
     for (Removal r : batch.removals()) {
       remove(r);
     }
@@ -236,7 +243,10 @@ public final class FastCore {
     return buildPool;
   }
 
-  /** How to normalise the tenant's raw importance values, from every upsert applied so far. */
+  /**
+   * How to normalise the tenant's raw importance values, from every upsert applied so far. Only reads (each
+   * {@link #apply} settles the scale), so several threads may call it between changes, like {@link #search}.
+   */
   public ImportanceScale importanceScale(String tenant) {
     ImportanceNormalizer normalizer = normalizers.get(tenant);
     return normalizer == null ? ImportanceScale.NEUTRAL : normalizer.scale();
