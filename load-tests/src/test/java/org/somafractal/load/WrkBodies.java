@@ -4,7 +4,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Prints the first {@code n} (default 256) bodies of the vector-search feed, one per line, for {@code wrk/clustered.lua}:
+ * Prints the first {@code n} (default 256) bodies of the vector-search feed, one per line, for {@code wrk/search.lua}:
  * a closed-loop client in C costs the two cores far less than Gatling's open model, so it shows the server's own
  * ceiling. Same system properties as the simulations ({@code -Dshape}, {@code -Dseed}, ...).
  */
