@@ -22,9 +22,13 @@ public final class LexicalVerticle extends VerticleBase {
   private final MemoryStore store;
   private final LuceneLexicalEngine engine;
 
-  public LexicalVerticle(MemoryStore store, long tombstoneRetentionMs) {
+  /**
+   * @param k1 BM25's term-frequency saturation
+   * @param b BM25's length normalisation
+   */
+  public LexicalVerticle(MemoryStore store, long tombstoneRetentionMs, float k1, float b) {
     this.store = store;
-    this.engine = new LuceneLexicalEngine(tombstoneRetentionMs);
+    this.engine = new LuceneLexicalEngine(tombstoneRetentionMs, k1, b);
   }
 
   @Override

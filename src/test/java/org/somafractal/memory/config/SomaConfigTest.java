@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.somafractal.memory.lexical.LuceneLexicalEngine;
 
 class SomaConfigTest {
 
@@ -19,6 +20,12 @@ class SomaConfigTest {
     assertThat(config.get(Settings.MODE)).isEqualTo("development");
     assertThat(config.get(Settings.MAX_REQUEST_BODY_MB)).isEqualTo(5);
     assertThat(config.get(Settings.API_TOKEN)).isNull();
+  }
+
+  @Test
+  void theLexicalEngineDefaultsAreTheSettingsDefaults() {
+    assertThat(Settings.BM25_K1.defaultValue().floatValue()).isEqualTo(LuceneLexicalEngine.DEFAULT_K1);
+    assertThat(Settings.BM25_B.defaultValue().floatValue()).isEqualTo(LuceneLexicalEngine.DEFAULT_B);
   }
 
   @Test

@@ -92,6 +92,36 @@ class LuceneLexicalEngineTest {
   }
 
   @Test
+  void questionWordsPronounsAndAuxiliariesDoNotMatch() {
+    upsert(memory("sister", "I booked the trip with my sister last spring", 1),
+        memory("chatter", "What did you do then? I did what you said", 2));
+
+    assertThat(ids("What did I tell you about my sister?")).containsExactly("sister");
+    assertThat(ids("what did you do")).isEmpty();
+    assertThat(List.of("what", "did", "my", "i'm", "sister")).filteredOn(LuceneLexicalEngine.STOP_WORDS::contains)
+        .containsExactly("what", "did", "my", "i'm");
+  }
+
+  @Test
+  void bm25ParametersReachTheScores() {
+    String filler = " and then many other unrelated words followed in a long rambling note about errands";
+    try (LuceneLexicalEngine flat = new LuceneLexicalEngine(60_000, 1.2f, 0f);
+        LuceneLexicalEngine normalising = new LuceneLexicalEngine(60_000, 1.2f, 1f)) {
+      for (LuceneLexicalEngine e : List.of(flat, normalising)) {
+        e.apply(IndexBatch.upserts(List.of(memory("short", "volcano trip", 1),
+            memory("long", "volcano trip" + filler + filler, 2))));
+      }
+
+      List<Hit> same = flat.search(T, "volcano", 10, MemoryFilter.NONE);
+      List<Hit> shortFirst = normalising.search(T, "volcano", 10, MemoryFilter.NONE);
+
+      assertThat(same.get(0).score()).isEqualTo(same.get(1).score());
+      assertThat(shortFirst).extracting(Hit::id).containsExactly("short", "long");
+      assertThat(shortFirst.get(0).score()).isGreaterThan(shortFirst.get(1).score());
+    }
+  }
+
+  @Test
   void upsertAtSameIdReplacesOldText() {
     upsert(memory("m", "apple banana smoothie", 1));
     upsert(memory("m", "cherry pie", 2));
