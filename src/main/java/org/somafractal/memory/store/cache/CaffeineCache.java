@@ -6,7 +6,9 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.somafractal.memory.core.Memory;
 
 /**
@@ -14,15 +16,23 @@ import org.somafractal.memory.core.Memory;
  * as a pointer from (tenant, key) to the id, and invalidation markers, with the semantics the port describes. It
  * holds the {@link Memory} objects themselves (immutable by convention), so a hit costs no copy.
  *
- * <p>Entries and pointers expire {@code ttl} after they were cached and the least used go first beyond
- * {@code maxEntries}; markers expire after {@link Cache#MARKER_TTL_MS}, and should one be evicted early for want of
- * room the adapter starts a new generation, so no fill that the marker would have refused can land.
+ * <p>Entries expire {@code ttl} after they were cached and the least used go first beyond {@code maxEntries}; markers
+ * expire after {@link Cache#MARKER_TTL_MS}, and should one be evicted early for want of room the adapter starts a new
+ * generation, so no fill that the marker would have refused can land.
  *
- * <p>Thread-safe (every method is synchronized; Caffeine's maintenance runs on the calling thread). Never fails.
+ * <p>A pointer lives exactly as long as its entry: entries are only added with their pointer, and an entry that
+ * leaves (invalidated, replaced at its coordinate by another id, evicted or expired, the last two through Caffeine's
+ * eviction listener, which runs inside the eviction) takes its pointer along. So every cached entry is still the
+ * memory at its coordinate, and a lookup by id is one cache lookup; a search hydrates its 40 candidates by id, and
+ * the second lookup that checked the pointer cost half of that (docs/benchmarks.md).
+ *
+ * <p>Thread-safe (every method is synchronized; Caffeine's maintenance, and so the eviction listener, runs on the
+ * calling thread). Never fails.
  */
 public final class CaffeineCache implements Cache {
   private final com.github.benmanes.caffeine.cache.Cache<Slot, Memory> entries;
-  private final com.github.benmanes.caffeine.cache.Cache<Slot, String> pointers;
+  /** Guarded by {@code this}; holds a pointer exactly for each entry in {@code entries}. */
+  private final Map<Slot, String> pointers = new HashMap<>();
   private final com.github.benmanes.caffeine.cache.Cache<Slot, Long> markers;
   /** Guarded by {@code this}. */
   private long generation;
@@ -37,8 +47,7 @@ public final class CaffeineCache implements Cache {
    */
   public CaffeineCache(Duration ttl, int maxEntries) {
     this.entries = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(ttl).maximumSize(maxEntries)
-        .build();
-    this.pointers = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(ttl).maximumSize(maxEntries)
+        .<Slot, Memory>evictionListener((slot, m, cause) -> unpoint(slot.tenant(), m))
         .build();
     this.markers = Caffeine.newBuilder().executor(Runnable::run)
         .expireAfterWrite(Duration.ofMillis(MARKER_TTL_MS)).maximumSize(4L * Math.max(1, maxEntries))
@@ -53,14 +62,19 @@ public final class CaffeineCache implements Cache {
   private synchronized void markerEvicted() {
     generation++;
     entries.invalidateAll();
-    pointers.invalidateAll();
+    pointers.clear();
+  }
+
+  /** Drops the pointer at {@code m}'s coordinate if it still names {@code m}; called as {@code m} leaves the cache. */
+  private synchronized void unpoint(String tenant, Memory m) {
+    pointers.remove(new Slot(tenant, m.key()), m.id());
   }
 
   @Override
   public synchronized Future<Hits> byKeys(String tenant, Collection<String> keys) {
     List<Memory> found = new ArrayList<>(keys.size());
     for (String key : keys) {
-      String id = pointers.getIfPresent(new Slot(tenant, key));
+      String id = pointers.get(new Slot(tenant, key));
       Memory m = id == null ? null : entries.getIfPresent(new Slot(tenant, id));
       if (m != null && m.key().equals(key)) {
         found.add(m);
@@ -74,7 +88,7 @@ public final class CaffeineCache implements Cache {
     List<Memory> found = new ArrayList<>(ids.size());
     for (String id : ids) {
       Memory m = entries.getIfPresent(new Slot(tenant, id));
-      if (m != null && id.equals(pointers.getIfPresent(new Slot(tenant, m.key())))) {
+      if (m != null) {
         found.add(m);
       }
     }
@@ -93,10 +107,13 @@ public final class CaffeineCache implements Cache {
       if (marker != null && marker > m.seq()) {
         continue;
       }
-      String current = pointers.getIfPresent(at);
+      String current = pointers.get(at);
       Memory cached = current == null ? null : entries.getIfPresent(new Slot(tenant, current));
       if (cached != null && cached.seq() > m.seq()) {
         continue;
+      }
+      if (current != null && !current.equals(m.id())) {
+        entries.invalidate(new Slot(tenant, current));
       }
       pointers.put(at, m.id());
       entries.put(new Slot(tenant, m.id()), m);
@@ -110,9 +127,8 @@ public final class CaffeineCache implements Cache {
     for (Change c : changes) {
       Slot at = new Slot(tenant, c.key());
       markers.asMap().merge(at, c.seq(), Math::max);
-      String id = pointers.getIfPresent(at);
+      String id = pointers.remove(at);
       if (id != null) {
-        pointers.invalidate(at);
         entries.invalidate(new Slot(tenant, id));
       }
     }
@@ -132,9 +148,14 @@ public final class CaffeineCache implements Cache {
   public synchronized Future<Long> clear() {
     generation++;
     entries.invalidateAll();
-    pointers.invalidateAll();
+    pointers.clear();
     markers.invalidateAll();
     return Future.succeededFuture(generation);
+  }
+
+  /** How many coordinate pointers are held; for tests of the one-pointer-per-entry invariant. */
+  synchronized int pointerCount() {
+    return pointers.size();
   }
 
   @Override

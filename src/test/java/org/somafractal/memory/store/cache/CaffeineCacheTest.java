@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.somafractal.memory.core.Memory;
 import org.junit.jupiter.api.Test;
 
 /** The in-process adapter against the contract, plus what only it promises about its size bound. */
@@ -26,5 +27,30 @@ class CaffeineCacheTest extends CacheContract {
     assertThat(after).as("markers beyond 4 x maxEntries were evicted").isNotEqualTo(before);
     assertThat(await(small.fill("t", List.of(memory("t", UUID.randomUUID().toString(), "0.0", 5)), before)))
         .isZero();
+  }
+
+  @Test
+  void rowsEvictedForRoomTakeTheirCoordinatePointersAlong() {
+    CaffeineCache small = new CaffeineCache(Duration.ofMinutes(5), 10);
+    for (int i = 0; i < 1_000; i++) {
+      await(small.fill("t", List.of(memory("t", UUID.randomUUID().toString(), i + ".0", i + 1)), 0));
+    }
+    assertThat(small.pointerCount()).as("a pointer per cached row, not per row ever cached").isLessThanOrEqualTo(20);
+    for (int i = 0; i < 1_000; i++) {
+      for (Memory m : await(small.byKeys("t", List.of(i + ".0"))).memories()) {
+        assertThat(await(small.byIds("t", List.of(m.id()))).memories()).containsExactly(m);
+      }
+    }
+  }
+
+  @Test
+  void aRowReplacedAtItsCoordinateByAnotherIdIsNoLongerFoundById() {
+    Memory before = memory("t", "id-before", "3.0", 1);
+    Memory after = memory("t", "id-after", "3.0", 2);
+    await(cache.fill("t", List.of(before), 0));
+    await(cache.fill("t", List.of(after), 0));
+
+    assertThat(await(cache.byIds("t", List.of("id-before", "id-after"))).memories()).containsExactly(after);
+    assertThat(await(cache.byKeys("t", List.of("3.0"))).memories()).containsExactly(after);
   }
 }
