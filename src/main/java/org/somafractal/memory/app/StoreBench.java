@@ -1,5 +1,6 @@
 package org.somafractal.memory.app;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -56,13 +57,20 @@ public final class StoreBench {
       if (token != null) {
         request.putHeader("Authorization", "Bearer " + token);
       }
-      return request.sendBuffer(bodies[r]).map(response -> response.statusCode() == 200);
+      return request.sendBuffer(bodies[r]).compose(response -> response.statusCode() == 200
+          ? Future.succeededFuture(true)
+          : Future.failedFuture("HTTP " + response.statusCode() + ": " + response.bodyAsString()));
     });
     System.out.printf("{\"bench\":\"store\",\"memories\":%d,\"requests\":%d,\"bulk\":%d,\"client_vectors\":%s,"
             + "\"concurrency\":%d,\"seconds\":%.2f,\"stores_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"failures\":%d}%n",
         n, requests, bulk, vectors, concurrency, result.seconds(), result.perSecond(n), result.ms(0.5),
         result.ms(0.99), result.failures());
     vertx.close();
+    if (result.failures() > 0) {
+      System.err.printf("%d of %d requests to %s failed; the first: %s%n", result.failures(), requests, url,
+          result.firstFailure());
+      System.exit(1);
+    }
   }
 
   /** One memory of the benchmark's corpus: a coordinate, a text with a topic, and optionally a random vector. */
