@@ -12,9 +12,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.somafractal.memory.store.postgres.PgTestDatabase;
 
 /**
@@ -23,19 +22,8 @@ import org.somafractal.memory.store.postgres.PgTestDatabase;
  * plaintext, and a wrong master key fails the start.
  */
 class EncryptionAtRestPostgresIT {
-  private static PgTestDatabase db;
-
-  @BeforeAll
-  static void createDatabase() {
-    db = PgTestDatabase.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    if (db != null) {
-      db.close();
-    }
-  }
+  @RegisterExtension
+  static final PgTestDatabase.PerClass pg = new PgTestDatabase.PerClass();
 
   private static String newKey() {
     byte[] key = new byte[32];
@@ -46,7 +34,7 @@ class EncryptionAtRestPostgresIT {
   private static Map<String, String> config(String key) {
     Map<String, String> config = new HashMap<>();
     config.put("MEMORY_MODE", "evented_enterprise");
-    config.put("POSTGRES_URL", db.url());
+    config.put("POSTGRES_URL", pg.db().url());
     config.put("SOMA_PG_POOL_SIZE", "2");
     config.put("SOMA_ENCRYPT_TENANTS", "vault");
     config.put("SOMA_MASTER_KEY", key);
@@ -60,10 +48,10 @@ class EncryptionAtRestPostgresIT {
 
   private static String rawColumns(String tenant) {
     StringBuilder sb = new StringBuilder();
-    for (Row r : db.sql("SELECT payload::text, text, metadata::text FROM memories WHERE tenant = '" + tenant + "'")) {
+    for (Row r : pg.db().sql("SELECT payload::text, text, metadata::text FROM memories WHERE tenant = '" + tenant + "'")) {
       sb.append(r.getString(0)).append(r.getString(1)).append(r.getString(2));
     }
-    for (Row r : db.sql("SELECT event::text FROM outbox")) {
+    for (Row r : pg.db().sql("SELECT event::text FROM outbox")) {
       sb.append(r.getString(0));
     }
     return sb.toString();
@@ -82,7 +70,7 @@ class EncryptionAtRestPostgresIT {
     assertThat(vault).doesNotContain("zanzibarquokka").doesNotContain("pg-meta-secret").contains("soma:enc:v1:");
     assertThat(rawColumns("open")).contains("plainwombat").contains("open-label");
     List<String> versions = new ArrayList<>();
-    for (Row r : db.sql("SELECT tenant, key_version FROM memories ORDER BY tenant")) {
+    for (Row r : pg.db().sql("SELECT tenant, key_version FROM memories ORDER BY tenant")) {
       versions.add(r.getString(0) + ":" + r.getInteger(1));
     }
     assertThat(versions).containsExactly("open:null", "vault:1");

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.redis.RedisTestKeys;
 import org.somafractal.memory.store.MemoryStore;
@@ -22,7 +23,8 @@ import org.somafractal.memory.store.postgres.PostgresOptions;
  * may not change what any caller sees. Two caching stores over the same database and Redis stand for two nodes.
  */
 class CachingMemoryStoreIT extends MemoryStoreContract {
-  private static PgTestDatabase db;
+  @RegisterExtension
+  static final PgTestDatabase.PerClass pg = new PgTestDatabase.PerClass();
   private static RedisTestKeys keys;
   private PostgresMemoryStore postgres;
   private String prefix;
@@ -30,14 +32,10 @@ class CachingMemoryStoreIT extends MemoryStoreContract {
   @BeforeAll
   static void create() {
     keys = RedisTestKeys.create();
-    db = PgTestDatabase.create();
   }
 
   @AfterAll
   static void cleanUp() {
-    if (db != null) {
-      db.close();
-    }
     if (keys != null) {
       keys.close();
     }
@@ -45,11 +43,11 @@ class CachingMemoryStoreIT extends MemoryStoreContract {
 
   @Override
   protected Future<MemoryStore> open(Vertx vertx, Path dir) {
-    db.emptyStore();
+    pg.db().emptyStore();
     if (prefix == null) {
       prefix = keys.prefix() + java.util.UUID.randomUUID() + ":";
     }
-    return PostgresMemoryStore.open(vertx, PostgresOptions.of(db.url())).map(s -> {
+    return PostgresMemoryStore.open(vertx, PostgresOptions.of(pg.db().url())).map(s -> {
       postgres = s;
       return new CachingMemoryStore(vertx, s, new RedisCache(RedisCacheIT.connection(vertx, RedisTestKeys.URL,
           prefix), 300_000));

@@ -13,11 +13,15 @@ import io.vertx.sqlclient.RowSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A fresh database {@code soma_it_<random>} on the local PostgreSQL (127.0.0.1:5432, user postgres), dropped on
  * close, with a small pool of its own for test SQL. When the server cannot be reached the calling test is skipped
- * (JUnit assumption), unless the environment variable {@code CI} is set: then it fails.
+ * (JUnit assumption), unless the environment variable {@code CI} is set: then it fails. A test class that wants one
+ * database for all its tests registers {@link PerClass}.
  */
 public final class PgTestDatabase implements AutoCloseable {
   public static final String HOST = "127.0.0.1";
@@ -105,6 +109,35 @@ public final class PgTestDatabase implements AutoCloseable {
       return future.await(30, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("PostgreSQL did not answer within 30 s", e);
+    }
+  }
+
+  /**
+   * One database for a whole test class, created before its first test and dropped after its last:
+   * {@code @RegisterExtension static final PgTestDatabase.PerClass pg = new PgTestDatabase.PerClass();}
+   */
+  public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private PgTestDatabase db;
+
+    /** The class's database; only between its first and last test. */
+    public PgTestDatabase db() {
+      if (db == null) {
+        throw new IllegalStateException("the database exists only while the test class runs");
+      }
+      return db;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+      db = create();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      if (db != null) {
+        db.close();
+        db = null;
+      }
     }
   }
 }

@@ -10,9 +10,8 @@ import io.vertx.sqlclient.Row;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.ErrorKind;
 import org.somafractal.memory.core.Link;
@@ -30,25 +29,14 @@ import org.somafractal.memory.store.MemoryStoreContract;
  * class, emptied before each test.
  */
 class PostgresMemoryStoreIT extends MemoryStoreContract {
-  private static PgTestDatabase db;
-
-  @BeforeAll
-  static void createDatabase() {
-    db = PgTestDatabase.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    if (db != null) {
-      db.close();
-    }
-  }
+  @RegisterExtension
+  static final PgTestDatabase.PerClass pg = new PgTestDatabase.PerClass();
 
   @Override
   protected Future<MemoryStore> open(Vertx vertx, Path dir) {
     // Called on the JUnit thread: empty the tables (once the first open has created them) before opening.
-    db.emptyStore();
-    return PostgresMemoryStore.open(vertx, PostgresOptions.of(db.url())).map(s -> s);
+    pg.db().emptyStore();
+    return PostgresMemoryStore.open(vertx, PostgresOptions.of(pg.db().url())).map(s -> s);
   }
 
   @Override
@@ -68,13 +56,13 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
     // Several nodes starting at once: each waits for the advisory lock, then finds the schema current.
     List<Future<PostgresMemoryStore>> opens = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      opens.add(PostgresMemoryStore.open(vertx, PostgresOptions.of(db.url())));
+      opens.add(PostgresMemoryStore.open(vertx, PostgresOptions.of(pg.db().url())));
     }
     for (Future<PostgresMemoryStore> f : opens) {
       await(await(f).close());
     }
     List<String> versions = new ArrayList<>();
-    for (Row r : db.sql("SELECT version, script FROM schema_version ORDER BY version")) {
+    for (Row r : pg.db().sql("SELECT version, script FROM schema_version ORDER BY version")) {
       versions.add(r.getInteger(0) + ":" + r.getString(1));
     }
     assertThat(versions).containsExactly("1:V1__init.sql", "2:V2__key_version.sql", "3:V3__audit.sql",
@@ -87,7 +75,7 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
     put(draft("t", "3,4"));
     List<Removal> removed = await(store.delete("t", List.of("3.0,4.0")));
     await(store.close());
-    store = await(PostgresMemoryStore.open(vertx, PostgresOptions.of(db.url())).map(s -> (MemoryStore) s));
+    store = await(PostgresMemoryStore.open(vertx, PostgresOptions.of(pg.db().url())).map(s -> (MemoryStore) s));
     assertThat(await(store.get("t", "1.0,2.0"))).usingRecursiveComparison().isEqualTo(kept);
     assertThat(put(draft("t", "6")).seq()).isGreaterThan(removed.getFirst().seq());
   }
@@ -101,22 +89,22 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
     await(store.touch("t", List.of(m.id()), m.createdAt() + 1));
     assertThat(outbox()).isEqualTo(5);
     List<String> events = new ArrayList<>();
-    for (Row r : db.sql("SELECT event FROM outbox ORDER BY id")) {
+    for (Row r : pg.db().sql("SELECT event FROM outbox ORDER BY id")) {
       JsonObject e = r.getJsonObject(0);
       events.add(e.getString("type") + " " + e.getString("coord"));
     }
     assertThat(events).containsExactly("created 1.0", "updated 1.0", "created 2.0", "created 3.0", "deleted 1.0");
-    JsonObject deleted = db.sql("SELECT event FROM outbox ORDER BY id DESC LIMIT 1").iterator().next().getJsonObject(0);
+    JsonObject deleted = pg.db().sql("SELECT event FROM outbox ORDER BY id DESC LIMIT 1").iterator().next().getJsonObject(0);
     assertThat(deleted.getString("id")).isEqualTo(m.id());
     assertThat(deleted.getString("tenant")).isEqualTo("t");
     assertThat(deleted.getLong("seq")).isPositive();
-    assertThat(db.count("SELECT count(*) FROM outbox WHERE sent_at IS NULL")).isEqualTo(5);
+    assertThat(pg.db().count("SELECT count(*) FROM outbox WHERE sent_at IS NULL")).isEqualTo(5);
   }
 
   @Test
   void anUpsertsOutboxRowCarriesTheStoredMemory() {
     Memory m = put(draft("t", "1"));
-    JsonObject e = db.sql("SELECT event FROM outbox ORDER BY id DESC LIMIT 1").iterator().next().getJsonObject(0);
+    JsonObject e = pg.db().sql("SELECT event FROM outbox ORDER BY id DESC LIMIT 1").iterator().next().getJsonObject(0);
     assertThat(e.getJsonObject("payload")).isEqualTo(m.payload());
     assertThat(e.getJsonObject("metadata")).isEqualTo(m.metadata());
     assertThat(e.getDouble("importance")).isEqualTo(m.importance());
@@ -125,7 +113,7 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
     if (m.vector() != null) {
       assertThat(e.getString("embedding")).isNotBlank();
     }
-    assertThat(db.count("SELECT count(DISTINCT event_id) FROM outbox")).isEqualTo(1);
+    assertThat(pg.db().count("SELECT count(DISTINCT event_id) FROM outbox")).isEqualTo(1);
   }
 
   @Test
@@ -133,7 +121,7 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
     Memory first = put(draft("t", "1"));
     Memory second = put(draft("t", "1"));
     assertThat(second.seq()).isGreaterThan(first.seq());
-    assertThat(db.count("SELECT seq FROM memories WHERE tenant = 't'")).isEqualTo(second.seq());
+    assertThat(pg.db().count("SELECT seq FROM memories WHERE tenant = 't'")).isEqualTo(second.seq());
   }
 
   @Test
@@ -148,7 +136,7 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
     assertThat(await(store.deleteLinks("t", "1.0", "2.0", null))).isEqualTo(2);
     assertThat(await(store.deleteLinks("t", "1.0", "2.0", null))).isZero();
     List<String> events = new ArrayList<>();
-    for (Row r : db.sql("SELECT event, memory_id FROM outbox WHERE id > " + before + " ORDER BY id")) {
+    for (Row r : pg.db().sql("SELECT event, memory_id FROM outbox WHERE id > " + before + " ORDER BY id")) {
       JsonObject e = r.getJsonObject(0);
       assertThat(e.getString("id")).isEqualTo(from.id()).isEqualTo(r.getUUID(1).toString());
       events.add(e.getString("type") + " " + e.getString("from") + ">" + e.getString("to") + " "
@@ -170,7 +158,7 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
     assertThat(e.getMessage()).doesNotContainIgnoringCase("insert").doesNotContainIgnoringCase("select");
     assertThat(await(store.get("t", "1.0"))).isNull();
     assertThat(outbox()).isZero();
-    assertThat(db.count("SELECT count(*) FROM memories")).isZero();
+    assertThat(pg.db().count("SELECT count(*) FROM memories")).isZero();
     put(draft("t", "1"));
     assertThat(outbox()).isEqualTo(1);
   }
@@ -178,13 +166,13 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
   @Test
   void rangeIsPlannedOnTheGistIndex() {
     put(draft("t", "1,1"));
-    db.sql("INSERT INTO memories (id, tenant, coord_key, coord, coord_cube, payload, memory_type, importance, "
+    pg.db().sql("INSERT INTO memories (id, tenant, coord_key, coord, coord_cube, payload, memory_type, importance, "
         + "metadata, text, created_at, updated_at, last_accessed_at, access_count, seq) "
         + "SELECT gen_random_uuid(), 't', i || '.0,' || (i % 100) || '.0', ARRAY[i, i % 100]::float8[], "
         + "cube(ARRAY[i, i % 100, -1e60, -1e60, -1e60]::float8[], ARRAY[i, i % 100, 1e60, 1e60, 1e60]::float8[]), "
         + "'{}', 0, 1, '{}', '', 0, 0, 0, 0, nextval('memory_seq') FROM generate_series(2, 20000) i; ANALYZE memories");
     List<String> plan = new ArrayList<>();
-    for (Row r : db.sql("EXPLAIN SELECT m.id FROM memories m WHERE m.coord_cube && "
+    for (Row r : pg.db().sql("EXPLAIN SELECT m.id FROM memories m WHERE m.coord_cube && "
         + "cube(ARRAY[0, 0, -1e60, -1e60, -1e60]::float8[], ARRAY[5, 5, 1e60, 1e60, 1e60]::float8[]) "
         + "AND m.tenant = 't' AND (NULL::smallint IS NULL OR m.memory_type = NULL::smallint) AND m.coord_key > '' "
         + "ORDER BY m.coord_key LIMIT 64")) {
