@@ -97,9 +97,16 @@ class LuceneLexicalEngineTest {
         memory("chatter", "What did you do then? I did what you said", 2));
 
     assertThat(ids("What did I tell you about my sister?")).containsExactly("sister");
-    assertThat(ids("what did you do")).isEmpty();
+    assertThat(ids("what did you do")).as("nothing but common words: they are searched").containsExactly("chatter");
     assertThat(List.of("what", "did", "my", "i'm", "sister")).filteredOn(LuceneLexicalEngine.STOP_WORDS::contains)
         .containsExactly("what", "did", "my", "i'm");
+  }
+
+  @Test
+  void aKeywordThatIsACommonWordIsStillFound() {
+    upsert(memory("status", "the uplink is down again", 1), memory("other", "the uplink is fine", 2));
+
+    assertThat(ids("down")).containsExactly("status");
   }
 
   @Test
