@@ -84,6 +84,17 @@ class SeedEraAContractTest {
   }
 
   @Test
+  void keywordSearchFindsAValueThatIsACommonWord() {
+    String t = "era-a-keyword-common";
+    post("/store", new JsonObject().put("coord", "1").put("payload", new JsonObject().put("status", "down")), t);
+    post("/store", new JsonObject().put("coord", "2").put("payload", new JsonObject().put("status", "up and running")),
+        t);
+    JsonArray down = post("/keyword_search", new JsonObject().put("term", "down"), t).getJsonArray("results");
+    assertThat(down).hasSize(1);
+    assertThat(down.getJsonObject(0).getString("status")).isEqualTo("down");
+  }
+
+  @Test
   void bulkRangeRememberAndDeleteMany() {
     String t = "era-a-bulk";
     JsonArray items = new JsonArray()
