@@ -155,6 +155,9 @@ class DeploymentFilesTest {
     Matcher nativeAccess = Pattern.compile("--enable-native-access=\\S+").matcher(binSoma);
     assertThat(nativeAccess.find()).isTrue();
     flags.add(nativeAccess.group());
+    Matcher pauseGoal = Pattern.compile("-XX:MaxGCPauseMillis=\\d+").matcher(binSoma);
+    assertThat(pauseGoal.find()).as("bin/soma sets G1's pause goal").isTrue();
+    flags.add(pauseGoal.group());
     assertThat(command.getFirst()).isEqualTo("java");
     assertThat(command).containsSubsequence(flags.toArray()).containsSubsequence("-jar", "/app/soma.jar");
   }
