@@ -66,7 +66,8 @@ public class CacheHydrationBenchmark {
         ids[t][i] = UUID.randomUUID().toString();
         keys[t][i] = c.key();
         rows.add(new Memory(ids[t][i], tenantNames[t], c, new JsonObject().put("content", "memory " + i),
-            MemoryType.EPISODIC, 1.0, new JsonObject(), "memory " + i, new float[384], "client", 1L, 1L, 1L, 0, i + 1L));
+            MemoryType.EPISODIC, 1.0, new JsonObject(), "memory " + i, new float[384], "client", 1L, 1L, 1L, 0,
+            i + 1L));
       }
       cache.fill(tenantNames[t], rows, 0);
     }

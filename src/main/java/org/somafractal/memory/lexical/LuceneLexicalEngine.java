@@ -71,11 +71,11 @@ import org.somafractal.memory.core.Tombstones;
  * ({@link #STOP_WORDS}: pronouns, auxiliaries, question words and contractions as well), because memories are mostly
  * first-person conversation and queries are questions: "What did I tell you about my sister?" should match on
  * "tell" and "sister", not on "what", "did", "I" and "my", which are in nearly every memory (on LoCoMo, with the BM25
- * parameters below, this lifted lexical recall@5 from 0.525 to 0.582). The index keeps those words, so a query made only of them ("what did you
- * do?", a keyword search for "down") still searches them. Text in other languages is still segmented and
- * lower-cased, only not stemmed. Scores are Lucene's {@link BM25Similarity} with the {@code k1} and {@code b} given
- * (see {@code SOMA_BM25_K1}, {@code SOMA_BM25_B}); collection statistics (document frequencies, average length) span
- * all tenants, so a score is only meaningful for ranking within one search.
+ * parameters below, this lifted lexical recall@5 from 0.525 to 0.582). The index keeps those words, so a query made
+ * only of them ("what did you do?", a keyword search for "down") still searches them. Text in other languages is
+ * still segmented and lower-cased, only not stemmed. Scores are Lucene's {@link BM25Similarity} with the
+ * {@code k1} and {@code b} given (see {@code SOMA_BM25_K1}, {@code SOMA_BM25_B}); collection statistics (document
+ * frequencies, average length) span all tenants, so a score is only meaningful for ranking within one search.
  *
  * <p>A search sees every change applied before it: writes only mark the searcher stale, and the next search reopens
  * it once, so a burst of writes costs one near-real-time refresh.

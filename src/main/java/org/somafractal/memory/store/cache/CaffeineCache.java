@@ -20,18 +20,19 @@ import org.somafractal.memory.core.Memory;
  * expire after {@link Cache#MARKER_TTL_MS}, and should one be evicted early for want of room the adapter starts a new
  * generation, so no fill that the marker would have refused can land.
  *
- * <p>A pointer lives exactly as long as its entry: entries are only added with their pointer, and an entry that
- * leaves (invalidated, replaced at its coordinate by another id, evicted or expired, the last two through Caffeine's
- * eviction listener, which runs inside the eviction) takes its pointer along. So every cached entry is still the
- * memory at its coordinate, and a lookup by id is one cache lookup; a search hydrates its 40 candidates by id, and
- * the second lookup that checked the pointer cost half of that (docs/benchmarks.md).
+ * <p>Every cached entry has its coordinate's pointer, so an invalidation by coordinate always finds it: entries are
+ * only added with their pointer, a pointer is only removed with its entry, and an entry that leaves otherwise
+ * (evicted, or expired once Caffeine cleans it up; until then its pointer only leads to a miss) takes its pointer
+ * along through Caffeine's eviction listener, which runs inside the eviction. An entry replaced at its coordinate by
+ * another id is invalidated by the fill that replaces it. So a lookup by id is one cache lookup, with no check of the
+ * pointer; a search hydrates its 40 candidates by id, and that second lookup had cost half of it (docs/benchmarks.md).
  *
  * <p>Thread-safe (every method is synchronized; Caffeine's maintenance, and so the eviction listener, runs on the
  * calling thread). Never fails.
  */
 public final class CaffeineCache implements Cache {
   private final com.github.benmanes.caffeine.cache.Cache<Slot, Memory> entries;
-  /** Guarded by {@code this}; holds a pointer exactly for each entry in {@code entries}. */
+  /** Guarded by {@code this}; a pointer for each entry in {@code entries} (and for expired ones not yet cleaned up). */
   private final Map<Slot, String> pointers = new HashMap<>();
   private final com.github.benmanes.caffeine.cache.Cache<Slot, Long> markers;
   /** Guarded by {@code this}. */
