@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -71,7 +72,9 @@ class LimitsApiTest {
       Future<JsonObject> heldResponse = held.response().compose(r -> r.body()
           .map(b -> new JsonObject().put("status", r.statusCode()).put("body", b.toString())));
       TestServer.Resp shed = null;
-      for (int attempt = 0; attempt < 200 && shed == null; attempt++) {
+      // Bounded by time, not by a count of attempts: on a busy machine the import can take a while to get in.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (shed == null && System.nanoTime() < deadline) {
         TestServer.Resp r = server.post("/memories", memory("2", "shed"), "a");
         if (r.status() == 503) {
           shed = r;
