@@ -28,7 +28,9 @@ import org.somafractal.memory.vector.fastcore.FastCorePeer;
  * own), {@code --dim 384}, {@code --queries 200}, {@code --k 10}, {@code --rounds 3}, {@code --seconds 3} (per
  * throughput measurement), {@code --peers all} or a comma list of names, {@code --seed 42}, {@code --build-threads 2}
  * and {@code --ann-beam 64} (the fast core's graph), {@code --clusters 1000}, {@code --ann-beams 64,128,256}
- * (after the table, one fast-core graph searched with each beam), {@code --locomo ../shared/data/locomo10.json}, {@code --max-query-seconds 60} (caps the
+ * (after the table, one fast-core graph searched with each beam), {@code --ann-walks floats,codes} (how that graph is
+ * walked: by the float rows or the 4-bit codes), {@code --ann-builds floats,codes} (one graph per way its inserts
+ * search), {@code --locomo ../shared/data/locomo10.json}, {@code --max-query-seconds 60} (caps the
  * latency phase of a slow peer; fewer queries are then timed, and the table says how many).
  *
  * <p>Run through {@code bin/bench peers …}, which sets the JVM flags; the JSON of every measurement is appended to
@@ -51,6 +53,8 @@ public final class PeerBench {
     int clusters = Integer.parseInt(o.getOrDefault("clusters", "1000"));
     List<Integer> extraBeams = o.containsKey("ann-beams")
         ? Arrays.stream(o.get("ann-beams").split(",")).map(Integer::parseInt).toList() : List.of();
+    List<String> walks = List.of(o.getOrDefault("ann-walks", "codes").split(","));
+    List<String> builds = List.of(o.getOrDefault("ann-builds", "floats").split(","));
     double maxQuerySeconds = Double.parseDouble(o.getOrDefault("max-query-seconds", "60"));
     List<String> peers = List.of(o.getOrDefault("peers", "all").split(","));
     Path out = Path.of("target", "bench", "peers.jsonl");
@@ -72,7 +76,7 @@ public final class PeerBench {
         }
         run(data, peers, k, rounds, seconds, buildThreads, annBeam, maxQuerySeconds, out);
         if (!extraBeams.isEmpty()) {
-          beamSweep(data, k, buildThreads, extraBeams, seconds);
+          beamSweep(data, k, buildThreads, extraBeams, builds, walks, rounds, seconds);
         }
       }
     }
@@ -131,25 +135,36 @@ public final class PeerBench {
   }
 
   /** One fast-core graph, searched with each beam in turn: recall against latency without rebuilding. */
-  private static void beamSweep(Dataset data, int k, int buildThreads, List<Integer> beams, double seconds)
-      throws Exception {
-    FastCorePeer peer = FastCorePeer.graph(buildThreads, beams.get(0));
-    Result built = new Result();
-    build(peer, data, built);
+  private static void beamSweep(Dataset data, int k, int buildThreads, List<Integer> beams, List<String> builds,
+      List<String> walks, int rounds, double seconds) throws Exception {
     FastCorePeer exact = FastCorePeer.exactQuantized();
     exact.build(data);
     int[][] truth = truthOf(exact, data, k);
     exact.close();
-    System.out.printf(Locale.ROOT, "%n| search beam | p50 ms | p99 ms | queries/s, 1 thread | recall@%d |%n"
-        + "|---|---|---|---|---|%n", k);
-    for (int beam : beams) {
-      peer.searchBeam(beam);
-      Result r = new Result();
-      measure(peer, data, k, truth, seconds, 60, r, 0);
-      System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %,.0f | %.4f |%n", beam, r.p50.get(0), r.p99.get(0),
-          r.qps1.get(0), r.recall);
+    List<String> rows = new ArrayList<>();
+    for (String buildMode : builds) {
+      FastCorePeer peer = FastCorePeer.graph(buildThreads, beams.get(0));
+      peer.codeBuild(buildMode.equals("codes"));
+      Result built = new Result();
+      build(peer, data, built);
+      for (int round = 0; round < rounds; round++) {
+        for (int beam : beams) {
+          for (String walk : walks) {
+            peer.searchBeam(beam);
+            peer.codeWalk(walk.equals("codes"));
+            Result r = new Result();
+            measure(peer, data, k, truth, seconds, 60, r, round);
+            rows.add(String.format(Locale.ROOT, "| %s (%.0f s) | %d | %s | %d | %.2f | %.2f | %,.0f | %.4f |",
+                buildMode, built.buildSeconds, beam, walk, round + 1, r.p50.get(0), r.p99.get(0), r.qps1.get(0),
+                r.recall));
+          }
+        }
+      }
+      peer.close();
     }
-    peer.close();
+    System.out.printf(Locale.ROOT, "%n| build (time) | search beam | walk | round | p50 ms | p99 ms | queries/s, 1 thread"
+        + " | recall@%d |%n|---|---|---|---|---|---|---|---|%n", k);
+    rows.forEach(System.out::println);
   }
 
   private static Peer create(String name, int buildThreads, int annBeam) {

@@ -72,10 +72,10 @@ public final class Settings {
           + "searches scan exactly until it has caught up, and whenever a filter is selective); 0 = never, always exact.");
   public static final ConfigKey<Integer> ANN_BUILD_THREADS = ConfigKey.integer("SOMA_ANN_BUILD_THREADS", 1, 1, 256,
       "Threads that insert a batch of vectors (a new graph's existing ones, or a large write batch) into a graph.");
-  public static final ConfigKey<Integer> ANN_SEARCH_BEAM = ConfigKey.integer("SOMA_ANN_SEARCH_BEAM", 128, 10, 10_000,
+  public static final ConfigKey<Integer> ANN_SEARCH_BEAM = ConfigKey.integer("SOMA_ANN_SEARCH_BEAM", 160, 10, 10_000,
       "Candidates a graph search keeps (at least 2 x top_k): larger finds more of the true neighbours, slower "
-          + "(docs/benchmarks.md: over 1,000,000 clustered vectors recall@10 0.97 with 128 in 0.9-1.15 ms, 0.97-0.98 "
-          + "with 256 in 1.4 ms, 0.99 with 512 in 1.9 ms).");
+          + "(docs/benchmarks.md: over 1,000,000 clustered vectors recall@10 0.94 with 128 in 0.8 ms, 0.966 with 160 "
+          + "in 0.8-0.9 ms).");
   public static final ConfigKey<String> EMBEDDER = ConfigKey.oneOf("SOMA_EMBEDDER", "onnx", List.of("onnx", "hash"),
       "onnx = the bundled sentence-embedding model, in process; hash = deterministic feature hashing (tests).");
   public static final ConfigKey<String> EMBED_MODEL = ConfigKey.oneOf("SOMA_EMBED_MODEL", "all-minilm-l6-v2-q",

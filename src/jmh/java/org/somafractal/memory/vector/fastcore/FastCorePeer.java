@@ -23,6 +23,7 @@ public final class FastCorePeer implements Peer {
   private final boolean graph;
   private final int buildThreads;
   private int searchBeam;
+  private boolean codeBuild;
   private FastCore core;
 
   private FastCorePeer(String name, boolean quantized, boolean graph, int buildThreads, int searchBeam) {
@@ -61,6 +62,7 @@ public final class FastCorePeer implements Peer {
   public void build(Dataset data) throws InterruptedException {
     core = new FastCore(data.dim(), 60_000, Kernels.best(), quantized, System::currentTimeMillis, graph ? 1 : 0,
         buildThreads, searchBeam);
+    core.codeBuild(codeBuild);
     List<Memory> page = new ArrayList<>(4096);
     float[][] vectors = data.vectors();
     for (int i = 0; i < vectors.length; i++) {
@@ -91,6 +93,16 @@ public final class FastCorePeer implements Peer {
   public void searchBeam(int beam) {
     searchBeam = beam;
     core.searchBeam(beam);
+  }
+
+  /** Builds the graph (at the next {@link #build}) with inserts that search by the 4-bit codes. */
+  public void codeBuild(boolean codes) {
+    codeBuild = codes;
+  }
+
+  /** Walks the graph by the rows' 4-bit codes ({@code true}) or their floats from now on. */
+  public void codeWalk(boolean codes) {
+    core.codeWalk(codes);
   }
 
   /** Candidates the last search of this thread rescored in float (4-bit mode). */

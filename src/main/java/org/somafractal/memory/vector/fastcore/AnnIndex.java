@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The approximate nearest-neighbour mode of one large {@link Slab}: JVector's hierarchical navigable graph over the
  * slab's own float rows (no second copy of the vectors), built incrementally on a builder thread while the owner keeps
- * serving searches from it. Candidates found in the graph are rescored with the fast core's float kernel, so every
- * returned score is exact; only which memories are found is approximate.
+ * serving searches from it. On a quantised slab a search walks the graph by the rows' 4-bit codes (an eighth of the
+ * bytes of a float row, and a walk's cost is reading rows scattered over the heap), then rescores the beam it ends
+ * with by the float kernel, so every returned score is exact; only which memories are found is approximate. An
+ * insert likewise searches by the codes and chooses its neighbours among the candidates by their float scores (which
+ * gave a better graph than float searches, in the same time: docs/benchmarks.md).
  *
  * <p>Graph nodes are ordinals handed out in increasing order: each vector stored in a slot gets a fresh one (a changed
  * vector gets a new ordinal, its old node stays in the graph as a routing node and is never returned). The builder
@@ -48,10 +51,10 @@ final class AnnIndex implements AutoCloseable {
   static final int BUILD_BEAM = 100;
   /**
    * Candidates a search keeps by default (at least {@code 2k}); the search then keeps the best {@code k}. Over
-   * 1,000,000 clustered vectors, with {@link #MAX_DEGREE} 32, 128 found 0.965–0.973 of the true top 10 in 0.9–1.15
-   * ms, 256 0.97–0.98 in 1.4 ms and 512 0.99 in 1.9 ms (docs/benchmarks.md).
+   * 1,000,000 clustered vectors, with {@link #MAX_DEGREE} 32 and the walk by codes, 128 found 0.94 of the true top 10
+   * in 0.75–0.81 ms and 160 found 0.9655 in 0.78–0.86 ms (docs/benchmarks.md).
    */
-  static final int SEARCH_BEAM = 128;
+  static final int SEARCH_BEAM = 160;
   /** Ordinals the builder has not reached yet beyond which the graph is not used (they would all be scanned). */
   static final int MAX_PENDING = 4096;
   /**
@@ -66,6 +69,8 @@ final class AnnIndex implements AutoCloseable {
   private final ExecutorService builderThread;
   private final ForkJoinPool buildPool;
   private final GraphIndexBuilder builder;
+  /** Whether an insert's search scores the nodes by their 4-bit codes (its neighbours are still chosen by floats). */
+  private final boolean codeBuild;
   private final BuilderScores builderScores = new BuilderScores();
   /** Per searching thread: a searcher, the query's scores and the admitted nodes (reused, so a search allocates little). */
   private final ThreadLocal<Searching> searching;
@@ -83,6 +88,8 @@ final class AnnIndex implements AutoCloseable {
   private int[] builderSlots = new int[1024];
   private volatile int insertedUpTo;
   private volatile boolean closed;
+  /** Whether searches walk the graph by the rows' 4-bit codes rather than their floats; benchmarks compare both. */
+  private volatile boolean codeWalk = true;
 
   /**
    * A graph over every live slot of {@code slab}, queued for building on {@code builderThread}.
@@ -90,8 +97,10 @@ final class AnnIndex implements AutoCloseable {
    * @param buildPool threads that insert the initial nodes in parallel, or {@code null} to insert them on the builder
    *     thread
    */
-  AnnIndex(Slab slab, VectorKernels kernels, ExecutorService builderThread, ForkJoinPool buildPool) {
+  AnnIndex(Slab slab, VectorKernels kernels, ExecutorService builderThread, ForkJoinPool buildPool,
+      boolean codeBuild) {
     this.slab = slab;
+    this.codeBuild = codeBuild && slab.quantized;
     this.kernels = kernels;
     this.builderThread = builderThread;
     this.buildPool = buildPool;
@@ -175,6 +184,10 @@ final class AnnIndex implements AutoCloseable {
     OwnerScores ownerScores = s.scores;
     Accept accept = s.accept;
     ownerScores.query = query;
+    ownerScores.codes = codeWalk && slab.quantized;
+    if (ownerScores.codes) {
+      s.nibble.quantize(query, slab.dim, slab.groups * 4 * slab.width);
+    }
     accept.upTo = upTo;
     accept.filter = filter.isEmpty() ? null : filter;
     if (upTo > 0) {
@@ -194,6 +207,11 @@ final class AnnIndex implements AutoCloseable {
     }
     ownerScores.query = null;
     accept.filter = null;
+  }
+
+  /** Whether searches score the nodes they visit by their 4-bit codes rather than their floats. */
+  void codeWalk(boolean codes) {
+    codeWalk = codes;
   }
 
   /** Heap bytes of the graph and of the ordinal maps. */
@@ -284,7 +302,8 @@ final class AnnIndex implements AutoCloseable {
   /** One searching thread's reusable state. */
   private final class Searching {
     final GraphSearcher searcher;
-    final OwnerScores scores = new OwnerScores();
+    final NibbleQuery nibble = new NibbleQuery();
+    final OwnerScores scores = new OwnerScores(nibble);
     final Accept accept = new Accept();
     final SearchScoreProvider provider = new DefaultSearchScoreProvider(scores);
 
@@ -295,12 +314,19 @@ final class AnnIndex implements AutoCloseable {
 
   /** Scores of the graph's nodes against a search's query, from the searching thread. */
   private final class OwnerScores implements ScoreFunction.ExactScoreFunction {
+    final NibbleQuery nibble;
     float[] query;
+    boolean codes;
+
+    OwnerScores(NibbleQuery nibble) {
+      this.nibble = nibble;
+    }
 
     @Override
     public float similarityTo(int node) {
       int slot = slotOfOrdinal[node];
-      return similarity(kernels.dot(slab.chunk(slot), slab.offset(slot), query, slab.dim));
+      return similarity(codes ? nibble.estimate(kernels, slab, slot)
+          : kernels.dot(slab.chunk(slot), slab.offset(slot), query, slab.dim));
     }
   }
 
@@ -325,7 +351,7 @@ final class AnnIndex implements AutoCloseable {
   private final class BuilderScores implements BuildScoreProvider {
     @Override
     public boolean isExact() {
-      return true;
+      return !codeBuild;
     }
 
     @Override
@@ -354,22 +380,38 @@ final class AnnIndex implements AutoCloseable {
 
     @Override
     public SearchScoreProvider searchProviderFor(int node) {
-      int slot = builderSlots[node];
-      float[] rows = slab.chunk(slot);
-      int off = slab.offset(slot);
-      return scoresAgainst(Arrays.copyOfRange(rows, off, off + slab.dim));
+      float[] vector = rowOf(node);
+      if (!codeBuild) {
+        return scoresAgainst(vector);
+      }
+      NibbleQuery nibble = new NibbleQuery();
+      nibble.quantize(vector, slab.dim, slab.groups * 4 * slab.width);
+      ScoreFunction.ApproximateScoreFunction estimate =
+          other -> similarity(nibble.estimate(kernels, slab, builderSlots[other]));
+      return new DefaultSearchScoreProvider(estimate, exactAgainst(vector));
     }
 
     @Override
     public SearchScoreProvider diversityProviderFor(int node) {
-      return searchProviderFor(node);
+      return scoresAgainst(rowOf(node));
+    }
+
+    private float[] rowOf(int node) {
+      int slot = builderSlots[node];
+      float[] rows = slab.chunk(slot);
+      int off = slab.offset(slot);
+      return Arrays.copyOfRange(rows, off, off + slab.dim);
     }
 
     private SearchScoreProvider scoresAgainst(float[] query) {
-      return new DefaultSearchScoreProvider((ScoreFunction.ExactScoreFunction) node -> {
+      return new DefaultSearchScoreProvider(exactAgainst(query));
+    }
+
+    private ScoreFunction.ExactScoreFunction exactAgainst(float[] query) {
+      return node -> {
         int slot = builderSlots[node];
         return similarity(kernels.dot(slab.chunk(slot), slab.offset(slot), query, slab.dim));
-      });
+      };
     }
   }
 }

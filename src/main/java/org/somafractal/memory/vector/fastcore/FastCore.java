@@ -61,6 +61,8 @@ public final class FastCore {
   private final Map<String, AnnIndex> graphs = new HashMap<>();
   private final ThreadLocal<SlabSearch> searchers;
   private final int annMinVectors;
+  /** Whether graph inserts search by the 4-bit codes (on quantised slabs); benchmarks compare both. */
+  private boolean codeBuild = true;
   private final int buildThreads;
   private int searchBeam;
   private ExecutorService builderThread;
@@ -139,7 +141,7 @@ public final class FastCore {
       e.getValue().flush();
       if (e.getValue().worn()) {
         e.getValue().close();
-        e.setValue(new AnnIndex(slabs.get(e.getKey()), kernels, builderThread(), buildPool()));
+        e.setValue(new AnnIndex(slabs.get(e.getKey()), kernels, builderThread(), buildPool(), codeBuild));
       }
     }
   }
@@ -189,6 +191,16 @@ public final class FastCore {
   /** Sets the graph search beam; for benchmarks that compare beams over one graph. */
   void searchBeam(int beam) {
     this.searchBeam = Math.max(1, beam);
+  }
+
+  /** Whether graphs created from now on search by the 4-bit codes while inserting; for benchmarks. */
+  void codeBuild(boolean codes) {
+    this.codeBuild = codes;
+  }
+
+  /** Whether graph searches walk by the 4-bit codes; for benchmarks that compare both walks over one graph. */
+  void codeWalk(boolean codes) {
+    graphs.values().forEach(g -> g.codeWalk(codes));
   }
 
   /** Whether {@code tenant} has a graph that answers searches; for tests and benchmarks. */
@@ -313,7 +325,7 @@ public final class FastCore {
         graph.added(slot);
       }
     } else if (annMinVectors > 0 && slab.live >= annMinVectors) {
-      graphs.put(m.tenant(), new AnnIndex(slab, kernels, builderThread(), buildPool()));
+      graphs.put(m.tenant(), new AnnIndex(slab, kernels, builderThread(), buildPool(), codeBuild));
     }
   }
 

@@ -100,8 +100,16 @@ final class PanamaKernels implements VectorKernels {
       nibbleDotPair(codes, (firstRow + r) * stride, stride, groups, query, out, r);
     }
     for (; r < rows; r++) {
-      out[r] = nibbleDot(codes, (firstRow + r) * stride, groups, query);
+      out[r] = rowNibbleDot(codes, (firstRow + r) * stride, groups, query);
     }
+  }
+
+  @Override
+  public int nibbleDot(short[] codes, int row, int groups, int width, short[] query) {
+    if (width != WIDTH) {
+      throw new IllegalArgumentException("these kernels read 4-bit groups of " + WIDTH + " shorts, not " + width);
+    }
+    return rowNibbleDot(codes, row * groups * WIDTH, groups, query);
   }
 
   @Override
@@ -160,7 +168,7 @@ final class PanamaKernels implements VectorKernels {
     out[r + 1] = total1.reduceLanes(VectorOperators.ADD);
   }
 
-  private static int nibbleDot(short[] codes, int offset, int groups, short[] query) {
+  private static int rowNibbleDot(short[] codes, int offset, int groups, short[] query) {
     IntVector total = IntVector.zero(INTS);
     int g = 0;
     while (g < groups) {

@@ -36,20 +36,8 @@ final class ScalarKernels implements VectorKernels {
 
   @Override
   public void nibbleDotRows(short[] codes, int firstRow, int rows, int groups, int width, short[] query, int[] out) {
-    int stride = groups * width;
     for (int r = 0; r < rows; r++) {
-      int base = (firstRow + r) * stride;
-      int sum = 0;
-      for (int g = 0; g < groups; g++) {
-        int q = g * 4 * width;
-        int c = base + g * width;
-        for (int j = 0; j < width; j++) {
-          int code = codes[c + j] & 0xFFFF;
-          sum += (code & 15) * query[q + j] + ((code >>> 4) & 15) * query[q + width + j]
-              + ((code >>> 8) & 15) * query[q + 2 * width + j] + (code >>> 12) * query[q + 3 * width + j];
-        }
-      }
-      out[r] = sum;
+      out[r] = nibbleDot(codes, firstRow + r, groups, width, query);
     }
   }
 }

@@ -26,7 +26,6 @@ import org.somafractal.memory.core.MemoryFilter;
  */
 final class SlabSearch {
   private static final int BLOCK = 128;
-  private static final float HALF_RANGE = 7.5f;
 
   private final VectorKernels kernels;
   private final float[] blockScores = new float[BLOCK];
@@ -39,11 +38,7 @@ final class SlabSearch {
   /** Candidates as {@link TopK#encode}(upper bound, slot), so that sorting orders them by upper bound. */
   private long[] candidates = new long[1024];
   private int candidateCount;
-  private short[] queryCodes = new short[0];
-  private float queryScale;
-  private int querySum;
-  private float queryNorm;
-  private float queryError;
+  private final NibbleQuery nibble = new NibbleQuery();
   /** How many slots the last quantised search rescored in float; for benchmarks. */
   int lastRescored;
 
@@ -107,28 +102,29 @@ final class SlabSearch {
 
   private void scanQuantized(Slab slab, float[] query, MemoryFilter filter) {
     boolean everything = filter.isEmpty();
-    quantizeQuery(query, slab.dim, slab.groups * 4 * slab.width);
+    NibbleQuery q = nibble;
+    q.quantize(query, slab.dim, slab.groups * 4 * slab.width);
     // Float rounding of the estimate, the bounds (computed by two kernels that may round apart) and the float
     // kernel, relative to |q| * |x|, with room to spare.
-    float rounding = (float) (2.0 * (slab.dim + 16) * 0x1p-24 * (queryNorm + queryError));
-    float errorWeight = Math.nextUp(queryNorm + rounding);
-    float normWeight = Math.nextUp(queryError + rounding);
-    float offset = HALF_RANGE * querySum;
+    float rounding = (float) (2.0 * (slab.dim + 16) * 0x1p-24 * (q.norm + q.error));
+    float errorWeight = Math.nextUp(q.norm + rounding);
+    float normWeight = Math.nextUp(q.error + rounding);
+    float offset = NibbleQuery.HALF_RANGE * q.sum;
     lowerBounds.reset(top.boundK());
     candidateCount = 0;
     float tau = Float.NEGATIVE_INFINITY;
     for (int start = 0; start < slab.highWater; start += BLOCK) {
       int rows = Math.min(BLOCK, slab.highWater - start);
       kernels.nibbleDotRows(slab.codes[start >>> Slab.CHUNK_SHIFT], start & Slab.CHUNK_MASK, rows, slab.groups,
-          slab.width, queryCodes, blockSums);
-      kernels.nibbleUpperBounds(blockSums, rows, slab.scales, slab.errors, slab.decodedNorms, start, queryScale,
+          slab.width, q.codes, blockSums);
+      kernels.nibbleUpperBounds(blockSums, rows, slab.scales, slab.errors, slab.decodedNorms, start, q.scale,
           offset, errorWeight, normWeight, blockUpper);
       for (int r = 0; r < rows; r++) {
         if (blockUpper[r] < tau) {
           continue;
         }
         int slot = start + r;
-        float estimate = slab.scales[slot] * queryScale * (blockSums[r] - offset);
+        float estimate = slab.scales[slot] * q.scale * (blockSums[r] - offset);
         float slack = errorWeight * slab.errors[slot] + normWeight * slab.decodedNorms[slot];
         float upper = Math.max(blockUpper[r], estimate + slack);
         if (!slab.alive[slot]
@@ -181,33 +177,6 @@ final class SlabSearch {
     }
     candidateCount = kept;
     return kept;
-  }
-
-  /** Rounds {@code query} to integers within ±{@code NIBBLE_QUERY_MAX} and records the norms the bounds need. */
-  private void quantizeQuery(float[] query, int dim, int padded) {
-    if (queryCodes.length != padded) {
-      queryCodes = new short[padded];
-    }
-    float max = 0;
-    for (int i = 0; i < dim; i++) {
-      max = Math.max(max, Math.abs(query[i]));
-    }
-    queryScale = max / VectorKernels.NIBBLE_QUERY_MAX;
-    int sum = 0;
-    double norm = 0;
-    double error = 0;
-    for (int i = 0; i < dim; i++) {
-      int q = queryScale == 0 ? 0 : Math.round(query[i] / queryScale);
-      q = Math.max(-VectorKernels.NIBBLE_QUERY_MAX, Math.min(VectorKernels.NIBBLE_QUERY_MAX, q));
-      queryCodes[i] = (short) q;
-      sum += q;
-      double e = query[i] - (double) queryScale * q;
-      error += e * e;
-      norm += (double) query[i] * query[i];
-    }
-    querySum = sum;
-    queryNorm = Math.nextUp((float) Math.sqrt(norm));
-    queryError = Math.nextUp((float) Math.sqrt(error));
   }
 
   private List<Hit> results(Slab slab) {

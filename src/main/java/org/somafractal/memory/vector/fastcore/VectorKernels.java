@@ -44,6 +44,25 @@ public interface VectorKernels {
   void nibbleDotRows(short[] codes, int firstRow, int rows, int groups, int width, short[] query, int[] out);
 
   /**
+   * {@code nibbleDotRows} for the one row {@code row}: a graph search scores the rows it visits one at a time, in no
+   * order. Must equal {@code nibbleDotRows}' sum for that row.
+   */
+  default int nibbleDot(short[] codes, int row, int groups, int width, short[] query) {
+    int base = row * groups * width;
+    int sum = 0;
+    for (int g = 0; g < groups; g++) {
+      int q = g * 4 * width;
+      int c = base + g * width;
+      for (int j = 0; j < width; j++) {
+        int code = codes[c + j] & 0xFFFF;
+        sum += (code & 15) * query[q + j] + ((code >>> 4) & 15) * query[q + width + j]
+            + ((code >>> 8) & 15) * query[q + 2 * width + j] + (code >>> 12) * query[q + 3 * width + j];
+      }
+    }
+    return sum;
+  }
+
+  /**
    * {@code upper[r] = scales[s] * queryScale * (sums[r] - offset) + errorWeight * errors[s] + normWeight * norms[s]}
    * with {@code s = firstSlot + r}, for {@code r < rows}: the upper bounds of a block of 4-bit estimates (see
    * {@link SlabSearch}). Implementations may round differently by a few ulps; the bounds' slack covers that.

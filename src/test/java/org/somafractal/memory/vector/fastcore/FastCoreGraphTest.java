@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.somafractal.memory.core.Hit;
 import org.somafractal.memory.core.IndexBatch;
 import org.somafractal.memory.core.Memory;
@@ -44,17 +46,23 @@ class FastCoreGraphTest {
   }
 
   private FastCore core(int threads) {
-    FastCore core = new FastCore(DIM, 60_000, Kernels.best(), true, System::currentTimeMillis, THRESHOLD, threads,
+    return core(threads, true);
+  }
+
+  private FastCore core(int threads, boolean quantized) {
+    FastCore core = new FastCore(DIM, 60_000, Kernels.best(), quantized, System::currentTimeMillis, THRESHOLD, threads,
         AnnIndex.SEARCH_BEAM);
     cores.add(core);
     return core;
   }
 
-  @Test
-  void aGraphIsBuiltAboveTheThresholdAndFindsTheTrueNeighbours() {
+  /** Quantised, the graph is built and walked by the 4-bit codes (by default); unquantised, by the floats. */
+  @ParameterizedTest(name = "quantised: {0}")
+  @ValueSource(booleans = {true, false})
+  void aGraphIsBuiltAboveTheThresholdAndFindsTheTrueNeighbours(boolean quantized) {
     Random rnd = new Random(17);
     List<Memory> data = clustered(rnd, 12_000, 120);
-    FastCore core = core(2);
+    FastCore core = core(2, quantized);
     core.apply(IndexBatch.upserts(data.subList(0, THRESHOLD - 1)));
     assertThat(core.graphNodes(T)).isZero();
     core.apply(IndexBatch.upserts(data.subList(THRESHOLD - 1, data.size())));
@@ -63,22 +71,28 @@ class FastCoreGraphTest {
     assertThat(core.search(T, first, 1, MemoryFilter.NONE)).extracting(Hit::id).containsExactly("m5");
     awaitGraph(core);
 
-    double recall = 0;
-    int queries = 40;
-    for (int q = 0; q < queries; q++) {
-      float[] query = unit(add(data.get(rnd.nextInt(data.size())).vector(), gaussian(rnd, 0.05)));
-      List<Hit> hits = core.search(T, query, 10, MemoryFilter.NONE);
-      assertThat(hits).hasSize(10);
-      List<Memory> truth = reference(data, query, 10, m -> true);
-      Set<String> expected = new HashSet<>(truth.stream().map(Memory::id).toList());
-      recall += hits.stream().filter(h -> expected.contains(h.id())).count() / 10.0;
-      Map<String, float[]> vectors = byId(data);
-      for (Hit h : hits) {
-        assertThat((double) h.score()).isCloseTo(exactDot(vectors.get(h.id()), query), within(1e-5));
+    Map<String, float[]> vectors = byId(data);
+    // Walked by the 4-bit codes (the default, when quantised) and by the floats, the graph finds the true
+    // neighbours, and every returned score is the exact one.
+    for (boolean codes : new boolean[] {true, false}) {
+      core.codeWalk(codes);
+      Random queries = new Random(5);
+      double recall = 0;
+      int count = 40;
+      for (int q = 0; q < count; q++) {
+        float[] query = unit(add(data.get(queries.nextInt(data.size())).vector(), gaussian(queries, 0.05)));
+        List<Hit> hits = core.search(T, query, 10, MemoryFilter.NONE);
+        assertThat(hits).hasSize(10);
+        List<Memory> truth = reference(data, query, 10, m -> true);
+        Set<String> expected = new HashSet<>(truth.stream().map(Memory::id).toList());
+        recall += hits.stream().filter(h -> expected.contains(h.id())).count() / 10.0;
+        for (Hit h : hits) {
+          assertThat((double) h.score()).isCloseTo(exactDot(vectors.get(h.id()), query), within(1e-5));
+        }
+        assertThat(hits).isSortedAccordingTo(Comparator.comparing(Hit::score).reversed());
       }
-      assertThat(hits).isSortedAccordingTo(Comparator.comparing(Hit::score).reversed());
+      assertThat(recall / count).as(codes ? "walked by codes" : "walked by floats").isGreaterThanOrEqualTo(0.9);
     }
-    assertThat(recall / queries).isGreaterThanOrEqualTo(0.9);
   }
 
   @Test

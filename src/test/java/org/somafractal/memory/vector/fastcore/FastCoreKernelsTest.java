@@ -65,9 +65,17 @@ class FastCoreKernelsTest {
         panama.nibbleDotRows(codes, 3, rows, groups, w, query, vector);
         assertThat(scalar).as("scalar, %d groups, variant %d", groups, variant).containsExactly(expected);
         assertThat(vector).as("panama, %d groups, variant %d", groups, variant).containsExactly(expected);
+        for (int r = 0; r < rows; r++) {
+          assertThat(ScalarKernels.INSTANCE.nibbleDot(codes, 3 + r, groups, w, query))
+              .as("scalar, one row, %d groups, variant %d", groups, variant).isEqualTo(expected[r]);
+          assertThat(panama.nibbleDot(codes, 3 + r, groups, w, query))
+              .as("panama, one row, %d groups, variant %d", groups, variant).isEqualTo(expected[r]);
+        }
       }
     }
     assertThatThrownBy(() -> panama.nibbleDotRows(new short[64 * w], 0, 1, 1, 2 * w, new short[8 * w], new int[1]))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> panama.nibbleDot(new short[64 * w], 0, 1, 2 * w, new short[8 * w]))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
