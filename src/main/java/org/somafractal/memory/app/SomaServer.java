@@ -190,7 +190,8 @@ public final class SomaServer {
                     config.get(Settings.ANN_SEARCH_BEAM)),
                     worker)),
                 record(vertx.deployVerticle(new LexicalVerticle(storeClient, TOMBSTONE_RETENTION_MS,
-                    config.get(Settings.BM25_K1).floatValue(), config.get(Settings.BM25_B).floatValue()), worker)),
+                    config.get(Settings.BM25_K1).floatValue(), config.get(Settings.BM25_B).floatValue(),
+                    config.get(Settings.LEXICAL_CONTEXT_WEIGHT).floatValue()), worker)),
                 record(vertx.deployVerticle(new GraphVerticle(storeClient,
                     config.get(Settings.GRAPH_KEEP_DANGLING_LINKS)), worker))))
             .compose(v -> record(vertx.deployVerticle(new EventingVerticle(kafka))))

@@ -111,6 +111,9 @@ public final class Settings {
   public static final ConfigKey<Double> BM25_B = ConfigKey.decimal("SOMA_BM25_B", 0.4, 0, 1,
       "BM25 length normalisation of the lexical index: 0 = none, 1 = full (Lucene's default 0.75 suits long "
           + "documents; agents' memories are mostly a sentence or two).");
+  public static final ConfigKey<Double> LEXICAL_CONTEXT_WEIGHT = ConfigKey.decimal("SOMA_LEXICAL_CONTEXT_WEIGHT",
+      0.25, 0, 1, "How much a word in a memory's sequence neighbours (the previous and next turn) counts for the "
+          + "lexical index against the same word in the memory itself (BM25F); 0 = the memory's own text only.");
   public static final ConfigKey<Double> SEQUENCE_WEIGHT = ConfigKey.decimal("SOMA_SEQUENCE_WEIGHT", 0.25, 0, 1,
       "Share of a search candidate's relevance lent to its sequence neighbours (the memories at its coordinate with "
           + "the last axis -1 and +1: a conversation's previous and next turn); 0 = off. A search may set "
@@ -255,7 +258,7 @@ public final class Settings {
       JWT_LEEWAY_SECONDS, JWT_TENANT_CLAIM, POLICY_FILE, OPA_URL, OPA_TIMEOUT_MS, OPA_FAIL_OPEN, DATA_DIR,
       VECTOR_DIM, ANN_MIN_VECTORS, ANN_BUILD_THREADS, ANN_SEARCH_BEAM, EMBEDDER, EMBED_MODEL, EMBED_CACHE_SIZE, EMBED_BATCH, TEXT_FIELDS,
       MAX_REQUEST_BODY_MB, MAX_IMPORT_MB, DEFAULT_TOP_K, MAX_TOP_K, MAX_BATCH, FUSION, RRF_K, HYBRID_ALPHA,
-      BM25_K1, BM25_B, SEQUENCE_WEIGHT, CANDIDATE_MULTIPLIER, IMPORTANCE_WEIGHT, DECAY_HALF_LIFE_HOURS, DECAY_FLOOR, BUS_TIMEOUT_MS,
+      BM25_K1, BM25_B, LEXICAL_CONTEXT_WEIGHT, SEQUENCE_WEIGHT, CANDIDATE_MULTIPLIER, IMPORTANCE_WEIGHT, DECAY_HALF_LIFE_HOURS, DECAY_FLOOR, BUS_TIMEOUT_MS,
       HEALTH_TIMEOUT_MS, SQLITE_READ_THREADS, SQLITE_MAX_BATCH, POSTGRES_URL, PG_POOL_SIZE, PG_CONNECT_TIMEOUT_MS,
       PG_QUERY_TIMEOUT_MS, REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_TIMEOUT_MS, REDIS_KEY_PREFIX, IDEMPOTENCY_TTL_SECONDS,
       CACHE_ENABLED, CACHE_TTL_SECONDS, CACHE_MAX_ENTRIES, KAFKA_BOOTSTRAP_SERVERS, EVENTING_ENABLED, KAFKA_TOPIC,

@@ -25,10 +25,11 @@ public final class LexicalVerticle extends VerticleBase {
   /**
    * @param k1 BM25's term-frequency saturation
    * @param b BM25's length normalisation
+   * @param contextWeight the weight of the sequence neighbours' text, 0 = none (see {@link LuceneLexicalEngine})
    */
-  public LexicalVerticle(MemoryStore store, long tombstoneRetentionMs, float k1, float b) {
+  public LexicalVerticle(MemoryStore store, long tombstoneRetentionMs, float k1, float b, float contextWeight) {
     this.store = store;
-    this.engine = new LuceneLexicalEngine(tombstoneRetentionMs, k1, b);
+    this.engine = new LuceneLexicalEngine(tombstoneRetentionMs, k1, b, contextWeight);
   }
 
   @Override

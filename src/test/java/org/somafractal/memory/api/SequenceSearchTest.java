@@ -11,9 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Sequence neighbours over HTTP: the memories just before and after a match in its sequence (its coordinate with the
- * last axis ∓1) are found with it, within the filter and the tenant, unless the search turns it off.
+ * last axis ∓1) are found with it, within the filter and the tenant, unless the search turns it off. The lending
+ * tests turn the lexical context field off ({@code SOMA_LEXICAL_CONTEXT_WEIGHT=0}), which would otherwise let the
+ * neighbours match by themselves.
  */
 class SequenceSearchTest {
+  private static final Map<String, String> NO_CONTEXT = Map.of("SOMA_LEXICAL_CONTEXT_WEIGHT", "0");
 
   private static JsonObject turn(String coord, String content, String type) {
     return new JsonObject().put("coord", coord).put("memory_type", type)
@@ -29,7 +32,8 @@ class SequenceSearchTest {
 
   @Test
   void neighboursOfAMatchJoinWithTheirShareOfItsRelevance() {
-    try (TestServer server = TestServer.start(Map.of("SOMA_SEQUENCE_WEIGHT", "0.3"))) {
+    try (TestServer server = TestServer.start(Map.of("SOMA_SEQUENCE_WEIGHT", "0.3",
+        "SOMA_LEXICAL_CONTEXT_WEIGHT", "0"))) {
       // importance 1 everywhere: the neighbours' scores are exactly their share
       server.post("/memories/bulk", new JsonObject().put("items", new JsonArray()
           .add(turn("1,0", "Did you go anywhere last weekend?", "episodic"))
@@ -68,7 +72,7 @@ class SequenceSearchTest {
 
   @Test
   void onAFullPageOnlyAShareThatBeatsTheLastResultBringsANeighbourIn() {
-    try (TestServer server = TestServer.start()) {
+    try (TestServer server = TestServer.start(NO_CONTEXT)) {
       server.post("/memories/bulk", new JsonObject().put("items", new JsonArray()
           .add(turn("1,0", "the reply before", "episodic"))
           .add(turn("1,1", "glacier lake glacier lake glacier", "episodic"))
@@ -83,13 +87,36 @@ class SequenceSearchTest {
 
   @Test
   void offByConfiguration() {
-    try (TestServer server = TestServer.start(Map.of("SOMA_SEQUENCE_WEIGHT", "0"))) {
+    try (TestServer server = TestServer.start(Map.of("SOMA_SEQUENCE_WEIGHT", "0",
+        "SOMA_LEXICAL_CONTEXT_WEIGHT", "0"))) {
       server.post("/memories/bulk", new JsonObject().put("items", new JsonArray()
           .add(turn("1,0", "before", "episodic")).add(turn("1,1", "the glacier lake", "episodic"))), "a");
       JsonObject query = new JsonObject().put("query", "glacier lake").put("mode", "lexical");
       assertThat(coords(server.post("/memories/search", query, "a"))).containsExactly("1.0,1.0");
       assertThat(coords(server.post("/memories/search", query.copy().put("sequence_weight", 0.5), "a")))
           .as("a search may still ask for it").containsExactly("1.0,1.0", "1.0,0.0");
+    }
+  }
+
+  @Test
+  void byDefaultANeighboursWordsMatchInTheLexicalIndex() {
+    JsonObject items = new JsonObject().put("items", new JsonArray()
+        .add(turn("1,0", "How is your family?", "episodic"))
+        .add(turn("1,1", "They are a real support", "episodic"))
+        .add(turn("1,3", "Nothing else to say", "episodic")));
+    JsonObject query = new JsonObject().put("query", "family").put("mode", "lexical").put("sequence_weight", 0);
+    try (TestServer server = TestServer.start()) {
+      server.post("/memories/bulk", items, "a");
+      TestServer.Resp found = server.post("/memories/search", query, "a");
+      assertThat(coords(found)).containsExactly("1.0,0.0", "1.0,1.0");
+      JsonArray memories = found.json().getJsonArray("memories");
+      assertThat(memories.getJsonObject(1).getJsonObject("scores").getDouble("lexical"))
+          .as("the reply's own BM25F score, below the question's").isPositive()
+          .isLessThan(memories.getJsonObject(0).getJsonObject("scores").getDouble("lexical"));
+    }
+    try (TestServer server = TestServer.start(NO_CONTEXT)) {
+      server.post("/memories/bulk", items, "a");
+      assertThat(coords(server.post("/memories/search", query, "a"))).containsExactly("1.0,0.0");
     }
   }
 }

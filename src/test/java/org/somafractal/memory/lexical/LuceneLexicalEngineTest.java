@@ -2,6 +2,7 @@ package org.somafractal.memory.lexical;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -377,6 +378,100 @@ class LuceneLexicalEngineTest {
     for (int i = 1; i < hits.size(); i++) {
       assertThat(hits.get(i).score()).isLessThanOrEqualTo(hits.get(i - 1).score());
     }
+  }
+
+  private static Memory turn(String id, double session, double turn, String text, long seq) {
+    return new Memory(id, T, Coordinate.of(session, turn), new JsonObject(), MemoryType.EPISODIC, 1.0,
+        new JsonObject(), text, null, "none", 1_000L, 1_000L, 1_000L, 0, seq);
+  }
+
+  private static List<String> ids(LuceneLexicalEngine e, String query) {
+    return e.search(T, query, 10, MemoryFilter.NONE).stream().map(Hit::id).toList();
+  }
+
+  private static LuceneLexicalEngine withContext() {
+    return new LuceneLexicalEngine(60_000, LuceneLexicalEngine.DEFAULT_K1, LuceneLexicalEngine.DEFAULT_B, 0.25f);
+  }
+
+  @Test
+  void aReplyIsFoundThroughTheTurnBeforeIt() {
+    List<Memory> talk = List.of(turn("ask", 1, 0, "Caroline: How has your family been supporting you?", 1),
+        turn("reply", 1, 1, "Melanie: They are a real support. I appreciate them a lot.", 2),
+        turn("later", 1, 5, "Melanie: I painted a sunset over the lake yesterday.", 3));
+    try (LuceneLexicalEngine e = withContext()) {
+      e.apply(IndexBatch.upserts(talk));
+      engine.apply(IndexBatch.upserts(talk));
+
+      assertThat(ids(e, "family")).as("own words first, then the reply beside them").containsExactly("ask", "reply");
+      assertThat(ids(engine, "family")).as("without context").containsExactly("ask");
+      assertThat(ids(e, "sunset")).containsExactly("later");
+    }
+  }
+
+  @Test
+  void contextFollowsTheNeighboursWhateverTheOrderOfArrival() {
+    try (LuceneLexicalEngine e = withContext()) {
+      e.apply(IndexBatch.upserts(List.of(turn("reply", 1, 1, "They are a real support.", 1))));
+      e.apply(IndexBatch.upserts(List.of(turn("ask", 1, 0, "How is your family?", 2))));
+      e.apply(IndexBatch.upserts(List.of(turn("next", 1, 3, "Thanks for asking.", 4),
+          turn("gap", 1, 2, "We went camping together in the mountains.", 3))));
+
+      assertThat(ids(e, "family")).containsExactly("ask", "reply");
+      assertThat(ids(e, "camping")).as("both sides of a turn stored in one batch, the later one first")
+          .containsExactlyInAnyOrder("gap", "reply", "next");
+      assertThat(ids(e, "camping").get(0)).isEqualTo("gap");
+    }
+  }
+
+  @Test
+  void aNeighboursDeleteEditOrMoveTakesItsWordsAway() {
+    try (LuceneLexicalEngine e = withContext()) {
+      e.apply(IndexBatch.upserts(List.of(turn("ask", 1, 0, "How is your family?", 1),
+          turn("reply", 1, 1, "They are a real support.", 2),
+          turn("other", 1, 2, "The harbour was foggy.", 3))));
+      assertThat(ids(e, "family")).containsExactly("ask", "reply");
+      assertThat(ids(e, "harbour")).containsExactlyInAnyOrder("other", "reply");
+
+      e.apply(IndexBatch.removals(List.of(new Removal(T, "ask", "1.0,0.0", 4))));
+      assertThat(ids(e, "family")).as("deleted").isEmpty();
+
+      e.apply(IndexBatch.upserts(List.of(turn("other", 1, 2, "The lighthouse was foggy.", 5))));
+      assertThat(ids(e, "harbour")).as("edited").isEmpty();
+      assertThat(ids(e, "lighthouse")).containsExactly("other", "reply");
+
+      e.apply(IndexBatch.upserts(List.of(turn("other", 7, 0, "The lighthouse was foggy.", 6),
+          turn("far", 7, 1, "Nothing to report.", 7))));
+      assertThat(ids(e, "lighthouse")).as("moved").containsExactly("other", "far");
+
+      e.apply(IndexBatch.upserts(List.of(turn("other", 7, 0, " ", 8))));
+      assertThat(ids(e, "lighthouse")).as("blanked").isEmpty();
+    }
+  }
+
+  @Test
+  void aMemoryWrittenAgainForItsNeighboursKeepsItsFilters() {
+    Memory reply = new Memory("reply", T, Coordinate.of(1, 1), new JsonObject(), MemoryType.SEMANTIC, 1.0,
+        new JsonObject().put("topic", "kin"), "They are a real support.", null, "none", 500L, 500L, 500L, 0, 1);
+    try (LuceneLexicalEngine e = withContext()) {
+      e.apply(IndexBatch.upserts(List.of(reply)));
+      e.apply(IndexBatch.upserts(List.of(turn("ask", 1, 0, "How is your family?", 2))));
+
+      MemoryFilter all = MemoryFilter.of(Set.of(MemoryType.SEMANTIC), new JsonObject().put("topic", "kin"), 500,
+          500);
+      assertThat(e.search(T, "family", 10, all)).extracting(Hit::id).containsExactly("reply");
+      assertThat(e.search(T, "support", 10, MemoryFilter.of(null, null, 501, Long.MAX_VALUE))).extracting(Hit::id)
+          .as("the reply's creation time kept; the question beside it matches through its context")
+          .containsExactly("ask");
+      assertThat(e.count(T)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void contextWeightOutsideZeroToOneIsRejected() {
+    assertThatThrownBy(() -> new LuceneLexicalEngine(60_000, 0.9f, 0.4f, 1.5f))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new LuceneLexicalEngine(60_000, 0.9f, 0.4f, -0.1f))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static MemoryFilter metadataFilter(JsonObject conditions) {
