@@ -466,6 +466,27 @@ class LuceneLexicalEngineTest {
     }
   }
 
+  /** With context a batch's documents are written at its end: what they hold must be the batch's last state. */
+  @Test
+  void oneBatchThatAddsChangesAndRemovesMemoriesLeavesOnlyTheirLastState() {
+    try (LuceneLexicalEngine e = withContext()) {
+      e.apply(IndexBatch.upserts(List.of(turn("kept", 1, 0, "The kettle whistled.", 1))));
+      List<Memory> upserts = List.of(turn("twice", 1, 1, "A first draft about gardens.", 2),
+          turn("twice", 1, 1, "A second draft about orchards.", 3),
+          turn("gone", 1, 2, "A note about volcanoes.", 4),
+          turn("kept", 1, 0, " ", 5),
+          turn("kept", 1, 0, "The kettle sang.", 6));
+      e.apply(new IndexBatch(upserts, List.of(new Removal(T, "gone", "1.0,2.0", 7))));
+
+      assertThat(ids(e, "gardens")).as("replaced within the batch").isEmpty();
+      assertThat(ids(e, "orchards")).containsExactly("twice", "kept");
+      assertThat(ids(e, "volcanoes")).as("added and removed within the batch").isEmpty();
+      assertThat(ids(e, "whistled")).as("blanked, then written again").isEmpty();
+      assertThat(ids(e, "kettle")).containsExactly("kept", "twice");
+      assertThat(e.count(T)).isEqualTo(2);
+    }
+  }
+
   @Test
   void contextWeightOutsideZeroToOneIsRejected() {
     assertThatThrownBy(() -> new LuceneLexicalEngine(60_000, 0.9f, 0.4f, 1.5f))
