@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import org.somafractal.memory.core.SomaException;
 
 /**
@@ -95,8 +96,11 @@ final class JsonFields {
       throw SomaException.invalid(field + " has " + a.size() + " dimensions; this server uses " + dimension);
     }
     float[] v = new float[a.size()];
+    // The raw list: JsonArray.getValue wraps each element through a chain of type checks, which cost a tenth of a
+    // bulk store's event-loop time for 384 numbers a memory; a number is never wrapped anyway.
+    List<?> raw = a.getList();
     for (int i = 0; i < v.length; i++) {
-      if (!(a.getValue(i) instanceof Number n) || !Float.isFinite(n.floatValue())) {
+      if (!(raw.get(i) instanceof Number n) || !Float.isFinite(n.floatValue())) {
         throw SomaException.invalid(field + "[" + i + "] must be a finite number");
       }
       v[i] = n.floatValue();
