@@ -134,8 +134,10 @@ final class OpenApiSpec {
         .put("MemoryType", string().put("enum", new JsonArray().add("episodic").add("semantic").add("summary")))
         .put("SearchMode", string().put("enum", new JsonArray().add("hybrid").add("vector").add("lexical"))
             .put("default", "hybrid"))
-        .put("Vector", numbers().put("description", "An embedding of exactly " + config.get(Settings.VECTOR_DIM)
-            + " finite numbers; replaces the server-side embedding"))
+        .put("Vector", new JsonObject().put("description", "An embedding of exactly "
+            + config.get(Settings.VECTOR_DIM) + " finite numbers, as a JSON array or as a base64 string of their "
+            + "little-endian float32 bytes (OpenAI's encoding_format base64); replaces the server-side embedding")
+            .put("oneOf", new JsonArray().add(numbers()).add(string().put("format", "byte"))))
         .put("StoreRequest", object(List.of("payload")).put("properties", new JsonObject()
             .put("coord", ref("Coordinate"))
             .put("payload", new JsonObject().put("type", "object")

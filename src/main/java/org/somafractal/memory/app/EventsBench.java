@@ -95,7 +95,7 @@ public final class EventsBench {
     Random random = new Random(42);
     Buffer[] bodies = new Buffer[n];
     for (int i = 0; i < n; i++) {
-      bodies[i] = StoreBench.item(i, dim, true, random).toBuffer();
+      bodies[i] = StoreBench.item(i, dim, true, false, random).toBuffer();
     }
     String tenant = "bench-" + mode.replaceAll("[^a-z]+", "-");
     Load.Result stores = Load.run(node.vertx, n, concurrency, i -> node.client.post("/memories")
@@ -171,7 +171,7 @@ public final class EventsBench {
       for (int r = 0; r < requests; r++) {
         JsonArray items = new JsonArray();
         for (int i = r * bulk; i < Math.min(backlog, (r + 1) * bulk); i++) {
-          items.add(StoreBench.item(100_000 + i, dim, true, random));
+          items.add(StoreBench.item(100_000 + i, dim, true, false, random));
         }
         bodies.add(new JsonObject().put("items", items).toBuffer());
       }

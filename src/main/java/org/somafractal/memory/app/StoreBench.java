@@ -10,6 +10,9 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -17,10 +20,11 @@ import java.util.Random;
 /**
  * Drives {@code POST /memories} (or {@code /memories/bulk}) of a running server with a fixed number of requests in
  * flight and prints stores per second and latency percentiles. With {@code --vectors} each memory carries a random
- * client vector; without, the server embeds the text itself.
+ * client vector (a JSON array of numbers, or with {@code --vector-encoding base64} the base64 of its little-endian
+ * float32 bytes); without, the server embeds the text itself.
  *
  * <p>Options: {@code --url http://127.0.0.1:9595 --n 20000 --concurrency 64 --dim 384 --tenant bench --bulk 1
- * --vectors true --token T}.
+ * --vectors true --vector-encoding json --token T}.
  */
 public final class StoreBench {
   private StoreBench() {
@@ -34,6 +38,11 @@ public final class StoreBench {
     int dim = Integer.parseInt(o.getOrDefault("dim", "384"));
     int bulk = Integer.parseInt(o.getOrDefault("bulk", "1"));
     boolean vectors = Boolean.parseBoolean(o.getOrDefault("vectors", "true"));
+    boolean base64 = switch (o.getOrDefault("vector-encoding", "json")) {
+      case "json" -> false;
+      case "base64" -> true;
+      default -> throw new IllegalArgumentException("--vector-encoding is json or base64");
+    };
     String tenant = o.getOrDefault("tenant", "bench");
     String token = o.get("token");
 
@@ -46,7 +55,7 @@ public final class StoreBench {
     for (int r = 0; r < requests; r++) {
       JsonArray items = new JsonArray();
       for (int i = r * bulk; i < Math.min(n, (r + 1) * bulk); i++) {
-        items.add(item(i, dim, vectors, random));
+        items.add(item(i, dim, vectors, base64, random));
       }
       bodies[r] = bulk == 1 ? items.getJsonObject(0).toBuffer() : new JsonObject().put("items", items).toBuffer();
     }
@@ -74,18 +83,28 @@ public final class StoreBench {
   }
 
   /** One memory of the benchmark's corpus: a coordinate, a text with a topic, and optionally a random vector. */
-  static JsonObject item(int i, int dim, boolean vectors, Random random) {
+  static JsonObject item(int i, int dim, boolean vectors, boolean base64, Random random) {
     JsonObject item = new JsonObject()
         .put("coord", i + ".0," + (i % 97) + ".5")
         .put("payload", new JsonObject().put("content", "benchmark memory number " + i + " about topic " + (i % 113)))
         .put("memory_type", "episodic")
         .put("importance", 1 + (i % 5));
     if (vectors) {
-      JsonArray v = new JsonArray();
+      float[] v = new float[dim];
       for (int d = 0; d < dim; d++) {
-        v.add(random.nextFloat() - 0.5f);
+        v[d] = random.nextFloat() - 0.5f;
       }
-      item.put("vector", v);
+      if (base64) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * dim).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(v);
+        item.put("vector", Base64.getEncoder().encodeToString(bytes.array()));
+      } else {
+        JsonArray array = new JsonArray();
+        for (float x : v) {
+          array.add(x);
+        }
+        item.put("vector", array);
+      }
     }
     return item;
   }

@@ -6,6 +6,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -61,6 +64,10 @@ class BadInputTest {
         Arguments.of("POST", "/memories", ok().put("vector", wrongDim).encode(), 422),
         Arguments.of("POST", "/memories", ok().put("vector", new JsonArray().add("x")).encode(), 422),
         Arguments.of("POST", "/memories", ok().put("vector", zeros(TestServer.DIM)).encode(), 422),
+        Arguments.of("POST", "/memories", ok().put("vector", "not base64!").encode(), 422),
+        Arguments.of("POST", "/memories", ok().put("vector", base64(new float[2])).encode(), 422),
+        Arguments.of("POST", "/memories", ok().put("vector", base64(withFirst(Float.NaN))).encode(), 422),
+        Arguments.of("POST", "/memories", ok().put("vector", base64(new float[TestServer.DIM])).encode(), 422),
         Arguments.of("POST", "/memories", nested(5000), 400),
         Arguments.of("POST", "/memories/bulk", "{}", 422),
         Arguments.of("POST", "/memories/bulk", new JsonObject().put("items", new JsonArray()).encode(), 422),
@@ -82,6 +89,7 @@ class BadInputTest {
         Arguments.of("POST", "/memories/search", "{\"query\": \"x\", \"created_after\": \"yesterday\"}", 422),
         Arguments.of("POST", "/memories/search", "{\"query\": 42}", 422),
         Arguments.of("POST", "/memories/search", new JsonObject().put("vector", wrongDim).encode(), 422),
+        Arguments.of("POST", "/memories/search", new JsonObject().put("vector", base64(new float[3])).encode(), 422),
         Arguments.of("POST", "/memories/search/batch", "{\"queries\": []}", 422),
         Arguments.of("POST", "/memories/search/batch", "{\"queries\": [7]}", 422),
         Arguments.of("GET", "/memories/search?query=x&top_k=abc", null, 422),
@@ -112,6 +120,20 @@ class BadInputTest {
             "{\"query\": \"x\", \"context\": {\"filters\": \"a=b\"}}", 422),
         Arguments.of("GET", "/no/such/route", null, 404),
         Arguments.of("PUT", "/memories", "{}", 405));
+  }
+
+  /** {@code values} as the base64 of their little-endian float32 bytes, the vector encoding besides a JSON array. */
+  static String base64(float[] values) {
+    ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.asFloatBuffer().put(values);
+    return Base64.getEncoder().encodeToString(bytes.array());
+  }
+
+  private static float[] withFirst(float first) {
+    float[] v = new float[TestServer.DIM];
+    v[0] = first;
+    v[1] = 1;
+    return v;
   }
 
   private static JsonArray zeros(int n) {

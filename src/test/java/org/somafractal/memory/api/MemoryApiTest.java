@@ -159,6 +159,18 @@ class MemoryApiTest {
     assertThat(byVector.getJsonObject(0).getString("coord")).isEqualTo("3.0");
     assertThat(byVector.getJsonObject(0).getString("embedding_model")).isEqualTo("client");
     assertThat(byVector.getJsonObject(0).getJsonObject("scores").getDouble("vector")).isGreaterThan(0.999);
+    // The same vectors as base64 of little-endian float32: stored one way, found the other.
+    float[] fifth = new float[TestServer.DIM];
+    fifth[5] = 1;
+    server.post("/memories", memory("4", "base64 vector memory").put("vector", BadInputTest.base64(fifth)), t);
+    JsonArray byArray = search(t, new JsonObject().put("vector", new JsonArray(
+        IntStream.range(0, TestServer.DIM).mapToObj(i -> i == 5 ? 1.0 : 0.0).toList())).put("top_k", 1));
+    assertThat(byArray.getJsonObject(0).getString("coord")).isEqualTo("4.0");
+    float[] third = new float[TestServer.DIM];
+    third[3] = 1;
+    JsonArray byBase64 = search(t, new JsonObject().put("vector", BadInputTest.base64(third)).put("top_k", 1));
+    assertThat(byBase64.getJsonObject(0).getString("coord")).isEqualTo("3.0");
+    assertThat(byBase64.getJsonObject(0).getJsonObject("scores").getDouble("vector")).isGreaterThan(0.999);
 
     assertThat(search(t, new JsonObject().put("query", "quick brown fox").put("min_score", 1e6))).isEmpty();
   }
