@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * searches after it was stored, graph or no graph. When more than a third of the ordinals are dead, {@link #worn()} asks the owner for a fresh graph.
  *
  * <p>Threads: every method but the builder tasks runs on the owner's thread; {@link #search} may also run on several
- * threads at once while the owner makes no change. The builder thread only reads rows of
+ * threads at once while the owner makes no change. The builder thread only reads rows, codes and scales of
  * slots it was handed (written before the hand-over, which the executor orders) and writes the JVector graph, which
- * is built for concurrent inserts and searches. The slab is not compacted while it has a graph, so slots keep their
+ * is built for concurrent inserts and searches. A code's scale is only an estimate's input: an insert that read it
+ * stale would search less well, and every score a search returns is recomputed from the floats. The slab is not compacted while it has a graph, so slots keep their
  * rows.
  */
 final class AnnIndex implements AutoCloseable {
