@@ -3,14 +3,18 @@
 # runs the Gatling simulations against it and stops it. Reports: load-tests/target/gatling/<simulation>-<time>/.
 #
 #   load-tests/run.sh [--shape tenants|big] [--auth jwt|open] [--sims "SearchVector Store ..."] [--duration 30]
-#                     [--no-build] [--keep]
+#                     [--no-build] [--keep] [--settle]
+#
+# --settle waits after the preload, up to 5 minutes, until the server uses under a tenth of a core: a tenant that
+# crossed SOMA_ANN_MIN_VECTORS builds its graph then, and until it is built its searches scan exactly while the
+# build takes CPU from them.
 #
 # Offered rates per simulation (requests/s) come from the environment: RATE_SEARCH (5000), RATE_STORE (2000),
 # RATE_TEXT (100), RATE_MIXED (2000), RATE_OVERLOAD (2 x RATE_SEARCH). SOMA_JAVA_OPTS sets the server's JVM flags.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-shape=tenants auth=jwt duration=30 build=true keep=false
+shape=tenants auth=jwt duration=30 build=true keep=false settle=false
 sims="SearchVector SearchText Store Mixed Overload"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -20,6 +24,7 @@ while [ $# -gt 0 ]; do
     --duration) duration="$2"; shift 2 ;;
     --no-build) build=false; shift ;;
     --keep) keep=true; shift ;;
+    --settle) settle=true; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -74,6 +79,16 @@ run() {
 start=$(date +%s)
 run Preload
 echo "   preload took $(( $(date +%s) - start )) s"
+if [ "$settle" = true ]; then
+  ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+  hz="$(getconf CLK_TCK)"
+  start=$(date +%s)
+  while [ $(( $(date +%s) - start )) -lt 300 ]; do
+    before=$(ticks); sleep 2; after=$(ticks)
+    [ $(( (after - before) * 10 )) -lt $(( 2 * hz )) ] && break
+  done
+  echo "   settled after $(( $(date +%s) - start )) s"
+fi
 search_rate="${RATE_SEARCH:-5000}"
 for sim in $sims; do
   case "$sim" in
