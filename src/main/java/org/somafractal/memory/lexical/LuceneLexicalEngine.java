@@ -91,7 +91,7 @@ import org.somafractal.memory.core.Tombstones;
  * neighbours counts w times its frequency in the memory itself, within one saturation and one length norm. A reply
  * such as "they give me the strength to keep going" then matches "what does her family give her?" through the turn
  * that asked about family, while a memory holding the words itself still ranks above one whose neighbours do (on
- * LoCoMo, w = 0.25 lifted hybrid recall@5 from 0.593 to 0.631). A neighbour's change, move or removal re-indexes the
+ * LoCoMo, w = 0.25 lifted hybrid recall@5 from 0.593 to 0.630). A neighbour's change, move or removal re-indexes the
  * memories beside it in the same batch, so a deleted memory's words stop matching its neighbours with the delete.
  * To rebuild those documents the engine stores the fields it indexes (text, type, creation time, metadata terms)
  * in the index, and holds each memory's coordinate.
