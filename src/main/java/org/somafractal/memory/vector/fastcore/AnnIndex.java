@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * threads at once while the owner makes no change. The builder thread only reads rows, codes and scales of
  * slots it was handed (written before the hand-over, which the executor orders) and writes the JVector graph, which
  * is built for concurrent inserts and searches. A code's scale is only an estimate's input: an insert that read it
- * stale would search less well, and every score a search returns is recomputed from the floats. The slab is not compacted while it has a graph, so slots keep their
- * rows.
+ * stale would search less well, and every score a search returns is recomputed from the floats. The slab is not
+ * compacted while it has a graph, so slots keep their rows.
  */
 final class AnnIndex implements AutoCloseable {
   /**
