@@ -54,7 +54,7 @@ public final class PeerBench {
     List<Integer> extraBeams = o.containsKey("ann-beams")
         ? Arrays.stream(o.get("ann-beams").split(",")).map(Integer::parseInt).toList() : List.of();
     List<String> walks = List.of(o.getOrDefault("ann-walks", "codes").split(","));
-    List<String> builds = List.of(o.getOrDefault("ann-builds", "floats").split(","));
+    List<String> builds = List.of(o.getOrDefault("ann-builds", "codes").split(","));
     double maxQuerySeconds = Double.parseDouble(o.getOrDefault("max-query-seconds", "60"));
     List<String> peers = List.of(o.getOrDefault("peers", "all").split(","));
     Path out = Path.of("target", "bench", "peers.jsonl");

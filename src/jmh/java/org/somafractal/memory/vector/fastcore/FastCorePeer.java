@@ -23,7 +23,8 @@ public final class FastCorePeer implements Peer {
   private final boolean graph;
   private final int buildThreads;
   private int searchBeam;
-  private boolean codeBuild;
+  /** As the product builds its graphs (FastCore's default). */
+  private boolean codeBuild = true;
   private FastCore core;
 
   private FastCorePeer(String name, boolean quantized, boolean graph, int buildThreads, int searchBeam) {
