@@ -234,8 +234,8 @@ final class Requests {
 
   /**
    * One line of an import: an exported memory ({@code "kind": "memory"}, or no kind) read as a store body. An
-   * exported {@code vector} is reused when it has this server's dimension and dropped (the text is re-embedded)
-   * otherwise; a vector that cannot be normalised is an error of this line alone.
+   * exported {@code vector} (a JSON array, or base64 of float32) is reused when it has this server's dimension and
+   * dropped (the text is re-embedded) otherwise; a vector that cannot be normalised is an error of this line alone.
    */
   StoreCommand importLine(String tenant, JsonObject line) {
     Object kind = line.getValue("kind");
@@ -245,7 +245,10 @@ final class Requests {
           + "' cannot be imported; only memory and link lines can");
     }
     JsonObject body = line;
-    if (line.getValue("vector") instanceof JsonArray v && v.size() != dimension) {
+    Object vector = line.getValue("vector");
+    // As an array or as base64 (4 characters for every 3 bytes of float32), a vector of another dimension.
+    if (vector instanceof JsonArray v && v.size() != dimension
+        || vector instanceof String encoded && encoded.length() != 4 * ((4 * dimension + 2) / 3)) {
       body = line.copy();
       body.remove("vector");
     }

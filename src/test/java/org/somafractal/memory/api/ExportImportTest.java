@@ -123,10 +123,12 @@ class ExportImportTest {
         + memory("nan,1", "bad coord").encode() + "\n"
         + memory("4", "wrong-length vector is re-embedded").put("vector", new JsonArray().add(1).add(2)).encode()
         + "\n"
+        + memory("6", "a base64 vector of another dimension is re-embedded too")
+            .put("vector", BadInputTest.base64(new float[] {1, 2})).encode() + "\n"
         + memory("5", "no trailing newline").encode();
     TestServer.Resp r = importBody("/memories/import", body, "import-bad");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    assertThat(r.json().getLong("imported")).isEqualTo(4L);
+    assertThat(r.json().getLong("imported")).isEqualTo(5L);
     assertThat(r.json().getLong("rejected")).isEqualTo(5L);
     assertThat(r.json().getLong("skipped")).isZero();
     JsonArray errors = r.json().getJsonArray("errors");
@@ -137,8 +139,9 @@ class ExportImportTest {
     }
     assertThat(numbers).containsExactly(3L, 5L, 6L, 7L, 8L);
     assertThat(errors.getJsonObject(2).getString("detail")).contains("link");
-    assertThat(server.get("/stats", "import-bad").json().getLong("total_memories")).isEqualTo(4L);
+    assertThat(server.get("/stats", "import-bad").json().getLong("total_memories")).isEqualTo(5L);
     assertThat(server.get("/memories/5", "import-bad").status()).isEqualTo(200);
+    assertThat(server.get("/memories/6", "import-bad").status()).isEqualTo(200);
   }
 
   @Test
