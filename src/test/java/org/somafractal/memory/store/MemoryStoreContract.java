@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -447,7 +448,23 @@ public abstract class MemoryStoreContract {
         .isGreaterThan(outcome.get(0).result().getFirst().memory().seq());
   }
 
-  private static <T> Future<AsyncResult<T>> settle(Future<T> future) {
+  @Test
+  void newIdsAreTimeOrderedUuids() {
+    long before = System.currentTimeMillis();
+    Memory first = put(draft("t", "1"));
+    Memory second = put(draft("t", "2"));
+    long after = System.currentTimeMillis();
+    for (Memory m : List.of(first, second)) {
+      UUID id = UUID.fromString(m.id());
+      assertThat(id.version()).isEqualTo(7);
+      assertThat(id.variant()).isEqualTo(2);
+      assertThat(id.getMostSignificantBits() >>> 16).isBetween(before, after);
+    }
+    assertThat(second.id()).isNotEqualTo(first.id());
+    assertThat(put(draft("t", "1")).id()).as("a replaced memory keeps its id").isEqualTo(first.id());
+  }
+
+  protected static <T> Future<AsyncResult<T>> settle(Future<T> future) {
     return future.transform(Future::succeededFuture);
   }
 

@@ -33,6 +33,7 @@ import org.somafractal.memory.core.ErrorKind;
 import org.somafractal.memory.core.Link;
 import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.core.MemoryDraft;
+import org.somafractal.memory.core.MemoryIds;
 import org.somafractal.memory.core.MemoryType;
 import org.somafractal.memory.core.Removal;
 import org.somafractal.memory.core.SomaException;
@@ -557,7 +558,7 @@ public final class PostgresMemoryStore implements MemoryStore {
     List<Tuple> rows = new ArrayList<>(drafts.size());
     for (MemoryDraft d : drafts) {
       rows.add(Tuple.tuple()
-          .addValue(UUID.randomUUID())
+          .addValue(MemoryIds.next(now))
           .addValue(d.tenant())
           .addValue(d.coordinate().key())
           .addValue(PostgresCodec.coordinate(d.coordinate()))

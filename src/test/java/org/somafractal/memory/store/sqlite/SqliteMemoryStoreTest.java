@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,8 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.ErrorKind;
 import org.somafractal.memory.core.Memory;
+import org.somafractal.memory.core.MemoryDraft;
 import org.somafractal.memory.core.Removal;
 import org.somafractal.memory.core.SomaException;
+import org.somafractal.memory.core.StoredMemory;
 import org.somafractal.memory.store.MemoryStore;
 import org.somafractal.memory.store.MemoryStoreContract;
 
@@ -38,6 +42,42 @@ class SqliteMemoryStoreTest extends MemoryStoreContract {
   @Override
   protected long commits(MemoryStore store) {
     return ((SqliteMemoryStore) store).commits();
+  }
+
+  /**
+   * Batches run without savepoints first and are replayed with them when an operation fails; the replay must hand
+   * out the same sequence numbers, with no gap for the failed operation.
+   */
+  @Test
+  void aFailingOperationAmongManyLeavesTheOthersStoredWithContiguousSeqs() {
+    MemoryDraft invalid = new MemoryDraft("t", Coordinate.of(999), new JsonObject(), null, 1.0, null, "", null, null);
+    Promise<List<AsyncResult<List<StoredMemory>>>> results = Promise.promise();
+    long commitsBefore = commits(store);
+    vertx.getOrCreateContext().runOnContext(v -> {
+      List<Future<AsyncResult<List<StoredMemory>>>> futures = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        futures.add(settle(store.upsert(i % 20 == 10 ? List.of(draft("t", i + ".5"), invalid)
+            : List.of(draft("t", Integer.toString(i))))));
+      }
+      Future.all(futures).map(cf -> futures.stream().map(Future::result).toList()).onComplete(results);
+    });
+    List<AsyncResult<List<StoredMemory>>> outcome = await(results.future());
+    List<Long> seqs = new ArrayList<>();
+    for (int i = 0; i < outcome.size(); i++) {
+      if (i % 20 == 10) {
+        assertThat(outcome.get(i).failed()).isTrue();
+        assertThat(((SomaException) outcome.get(i).cause()).kind()).isEqualTo(ErrorKind.INVALID);
+        assertThat(await(store.get("t", i + ".5"))).isNull();
+      } else {
+        assertThat(outcome.get(i).succeeded()).isTrue();
+        seqs.add(outcome.get(i).result().getFirst().memory().seq());
+      }
+    }
+    assertThat(seqs).doesNotHaveDuplicates();
+    assertThat(seqs.stream().mapToLong(Long::longValue).max().orElseThrow()
+        - seqs.stream().mapToLong(Long::longValue).min().orElseThrow()).isEqualTo(seqs.size() - 1);
+    assertThat(await(store.stats("t")).total()).isEqualTo(57);
+    assertThat(commits(store) - commitsBefore).as("the writes still shared commits").isLessThan(57);
   }
 
   @Test
