@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -361,14 +363,25 @@ class FastCoreTest {
     assertThat(TopK.decodeScore(TopK.encode(-0.125f, 9))).isEqualTo(-0.125f);
   }
 
+  /**
+   * The hits are the exact top k: at each rank, the hit's exact score equals the reference's at that rank, and its
+   * reported score is that exact score. Two memories whose exact scores differ by less than float rounding (1e-6)
+   * may come in either order (the kernels sum in float, in an order that depends on the machine's vector width).
+   */
   private static void assertMatchesReference(List<Hit> hits, List<Memory> data, float[] query, int k,
       Predicate<Memory> filter) {
     List<Memory> expected = data.stream().filter(filter)
         .sorted(Comparator.comparingDouble((Memory m) -> -exactDot(m.vector(), query))).limit(k).toList();
-    assertThat(hits).extracting(Hit::id).containsExactlyElementsOf(expected.stream().map(Memory::id).toList());
+    Map<String, Memory> byId = data.stream().collect(Collectors.toMap(Memory::id, m -> m));
+    assertThat(hits).hasSameSizeAs(expected);
+    assertThat(hits).extracting(Hit::id).doesNotHaveDuplicates();
     for (int i = 0; i < hits.size(); i++) {
-      assertThat((double) hits.get(i).score()).isCloseTo(exactDot(expected.get(i).vector(), query),
-          within(1e-5));
+      Memory hit = byId.get(hits.get(i).id());
+      assertThat(filter.test(hit)).as("hit %s passes the filter", hit.id()).isTrue();
+      double exact = exactDot(hit.vector(), query);
+      assertThat(exact).as("exact score of the hit at rank %d", i)
+          .isCloseTo(exactDot(expected.get(i).vector(), query), within(1e-6));
+      assertThat((double) hits.get(i).score()).isCloseTo(exact, within(1e-5));
     }
   }
 
