@@ -10,11 +10,11 @@ import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.core.MemoryType;
 import org.somafractal.memory.core.Vectors;
 
-/** Column encodings of the SQLite store: little-endian blobs, JSON text, and the R*Tree's float bounds. Stateless. */
+/** Column encodings of the SQLite store: little-endian blobs, JSON text, and range bounds. Stateless. */
 final class SqliteCodec {
   /**
-   * The extent of the R*Tree's value space. An axis a point lacks is stored as this whole interval so any bound
-   * matches it; stored values and query bounds are clamped into it, which keeps every true match a candidate.
+   * The extent of the R*Tree that indexed coordinates before schema version 6: the {@code axis0} of a row migrated
+   * from it is its first coordinate clamped into this extent and rounded down to a float.
    */
   static final double BOX_LIMIT = 3.0e38;
 
@@ -47,36 +47,18 @@ final class SqliteCodec {
   }
 
   /**
-   * The R*Tree bounds of a point: for each indexed axis, {@code min} then {@code max}. R*Tree keeps 32-bit floats, so
-   * each bound is rounded outward; the exact comparison happens in Java on the candidates.
+   * The lowest {@code axis0} of a row whose first coordinate is at least {@code min}. A row written since schema
+   * version 6 has its coordinate there, {@code min} or above; a row migrated from the R*Tree has its coordinate clamped
+   * into the R*Tree's extent and rounded down to a float, which is at least {@code min} rounded the same way (both
+   * steps are monotone). The bound is the lower of the two.
    */
-  static double[] pointBounds(Coordinate c) {
-    double[] bounds = new double[SqliteQueries.BOX_AXES * 2];
-    for (int i = 0; i < SqliteQueries.BOX_AXES; i++) {
-      if (i < c.dimensions()) {
-        double v = clamp(c.get(i));
-        bounds[2 * i] = floatDown(v);
-        bounds[2 * i + 1] = floatUp(v);
-      } else {
-        bounds[2 * i] = floatDown(-BOX_LIMIT);
-        bounds[2 * i + 1] = floatUp(BOX_LIMIT);
-      }
-    }
-    return bounds;
+  static double axis0LowerBound(double min) {
+    return Math.min(min, floatDown(clamp(min)));
   }
 
-  /**
-   * The parameters of a box query: for each indexed axis, the box's max then min (the R*Tree overlap test compares a
-   * stored min with the query max first). An axis the box lacks is unbounded.
-   */
-  static double[] queryBounds(Coordinate min, Coordinate max) {
-    int dims = Math.min(min.dimensions(), max.dimensions());
-    double[] params = new double[SqliteQueries.BOX_AXES * 2];
-    for (int i = 0; i < SqliteQueries.BOX_AXES; i++) {
-      params[2 * i] = i < dims ? clamp(max.get(i)) : Double.MAX_VALUE;
-      params[2 * i + 1] = i < dims ? clamp(min.get(i)) : -Double.MAX_VALUE;
-    }
-    return params;
+  /** The highest {@code axis0} of a row whose first coordinate is at most {@code max}; see {@link #axis0LowerBound}. */
+  static double axis0UpperBound(double max) {
+    return Math.max(max, clamp(max));
   }
 
   private static double clamp(double v) {
@@ -86,11 +68,6 @@ final class SqliteCodec {
   private static double floatDown(double v) {
     float f = (float) v;
     return f > v ? Math.nextDown(f) : f;
-  }
-
-  private static double floatUp(double v) {
-    float f = (float) v;
-    return f < v ? Math.nextUp(f) : f;
   }
 
   /** Decodes a row selected with {@code SqliteQueries.COLUMNS}, whose first column is the rowid. */

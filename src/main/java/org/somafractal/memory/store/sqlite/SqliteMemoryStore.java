@@ -18,7 +18,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -302,49 +304,60 @@ public final class SqliteMemoryStore implements MemoryStore {
     if (limit <= 0) {
       return Future.succeededFuture(List.of());
     }
-    double[] bounds = SqliteCodec.queryBounds(min, max);
-    // The index is only a float-precision filter over five axes, so a page may hold rows the exact check rejects;
-    // keep paging by key until the limit is met or the candidates run out.
-    int page = Math.max(limit, 64);
+    // The index bounds the first axis only: check every candidate's coordinate exactly, keep the first `limit` keys
+    // (a heap, so a query over a large tenant holds `limit` candidates, not all), then read those rows.
     return submit(false, c -> {
-      List<Memory> out = new ArrayList<>(Math.min(limit, 1024));
-      try (PreparedStatement ps = c.prepareStatement(SqliteQueries.RANGE)) {
-        String after = "";
-        while (true) {
-          int p = 1;
-          for (double b : bounds) {
-            ps.setDouble(p++, b);
-          }
-          ps.setString(p++, tenant);
-          if (type == null) {
-            ps.setNull(p++, Types.INTEGER);
-            ps.setNull(p++, Types.INTEGER);
-          } else {
-            ps.setInt(p++, type.code());
-            ps.setInt(p++, type.code());
-          }
-          ps.setString(p++, after);
-          ps.setInt(p, page);
-          int rows = 0;
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              rows++;
-              Memory m = SqliteCodec.memory(rs);
-              after = m.key();
-              if (m.coordinate().within(min, max)) {
-                out.add(m);
-                if (out.size() == limit) {
-                  return out;
-                }
-              }
+      PriorityQueue<RangeCandidate> firstKeys = new PriorityQueue<>(Comparator.comparing(RangeCandidate::key)
+          .reversed());
+      try (PreparedStatement ps = c.prepareStatement(SqliteQueries.RANGE_CANDIDATES)) {
+        ps.setString(1, tenant);
+        ps.setDouble(2, SqliteCodec.axis0LowerBound(min.get(0)));
+        ps.setDouble(3, SqliteCodec.axis0UpperBound(max.get(0)));
+        if (type == null) {
+          ps.setNull(4, Types.INTEGER);
+          ps.setNull(5, Types.INTEGER);
+        } else {
+          ps.setInt(4, type.code());
+          ps.setInt(5, type.code());
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Coordinate coordinate = SqliteCodec.coordinate(rs.getBytes(2));
+            if (!coordinate.within(min, max)) {
+              continue;
             }
-          }
-          if (rows < page) {
-            return out;
+            String key = coordinate.key();
+            if (firstKeys.size() < limit) {
+              firstKeys.add(new RangeCandidate(key, rs.getLong(1)));
+            } else if (key.compareTo(firstKeys.peek().key()) < 0) {
+              firstKeys.poll();
+              firstKeys.add(new RangeCandidate(key, rs.getLong(1)));
+            }
           }
         }
       }
+      List<Long> rowids = firstKeys.stream().map(RangeCandidate::rowid).toList();
+      List<Memory> out = new ArrayList<>(rowids.size());
+      for (int from = 0; from < rowids.size(); from += SqliteQueries.IDS_PER_QUERY) {
+        List<Long> chunk = rowids.subList(from, Math.min(rowids.size(), from + SqliteQueries.IDS_PER_QUERY));
+        try (PreparedStatement ps = c.prepareStatement(SqliteQueries.getByRowids(chunk.size()))) {
+          for (int i = 0; i < chunk.size(); i++) {
+            ps.setLong(i + 1, chunk.get(i));
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(SqliteCodec.memory(rs));
+            }
+          }
+        }
+      }
+      out.sort(Comparator.comparing(Memory::key));
+      return out;
     });
+  }
+
+  /** A row a box query matched, by the key it is ordered by. */
+  private record RangeCandidate(String key, long rowid) {
   }
 
   @Override
@@ -701,16 +714,8 @@ public final class SqliteMemoryStore implements MemoryStore {
         ps.setLong(14, now);
         ps.setLong(15, now);
         ps.setLong(16, next);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          rowid = rs.getLong(1);
-        }
-        double[] bounds = SqliteCodec.pointBounds(d.coordinate());
-        s.insertBox.setLong(1, rowid);
-        for (int i = 0; i < bounds.length; i++) {
-          s.insertBox.setDouble(i + 2, bounds[i]);
-        }
-        s.insertBox.executeUpdate();
+        ps.setDouble(17, d.coordinate().get(0));
+        ps.executeUpdate();
       } else {
         PreparedStatement ps = s.update;
         ps.setString(1, payloadJson);
@@ -778,8 +783,6 @@ public final class SqliteMemoryStore implements MemoryStore {
       }
       s.delete.setLong(1, rowid);
       s.delete.executeUpdate();
-      s.deleteBox.setLong(1, rowid);
-      s.deleteBox.executeUpdate();
       if (!keepDanglingLinks) {
         for (PreparedStatement links : List.of(s.deleteLinksFrom, s.deleteLinksTo)) {
           links.setString(1, tenant);
@@ -845,11 +848,9 @@ public final class SqliteMemoryStore implements MemoryStore {
   private static final class WriterStatements {
     final PreparedStatement findSlot;
     final PreparedStatement insert;
-    final PreparedStatement insertBox;
     final PreparedStatement update;
     final PreparedStatement findForDelete;
     final PreparedStatement delete;
-    final PreparedStatement deleteBox;
     final PreparedStatement touch;
     final PreparedStatement setLastSeq;
     final PreparedStatement memoryExists;
@@ -861,11 +862,9 @@ public final class SqliteMemoryStore implements MemoryStore {
     WriterStatements(Connection c) throws SQLException {
       findSlot = c.prepareStatement(SqliteQueries.FIND_SLOT);
       insert = c.prepareStatement(SqliteQueries.INSERT);
-      insertBox = c.prepareStatement(SqliteQueries.INSERT_BOX);
       update = c.prepareStatement(SqliteQueries.UPDATE);
       findForDelete = c.prepareStatement(SqliteQueries.FIND_FOR_DELETE);
       delete = c.prepareStatement(SqliteQueries.DELETE);
-      deleteBox = c.prepareStatement(SqliteQueries.DELETE_BOX);
       touch = c.prepareStatement(SqliteQueries.TOUCH);
       setLastSeq = c.prepareStatement(SqliteQueries.SET_LAST_SEQ);
       memoryExists = c.prepareStatement(SqliteQueries.MEMORY_EXISTS);
@@ -876,7 +875,7 @@ public final class SqliteMemoryStore implements MemoryStore {
     }
 
     void close() {
-      for (PreparedStatement ps : List.of(findSlot, insert, insertBox, update, findForDelete, delete, deleteBox, touch,
+      for (PreparedStatement ps : List.of(findSlot, insert, update, findForDelete, delete, touch,
           setLastSeq, memoryExists, putLink, deleteLinks, deleteLinksFrom, deleteLinksTo)) {
         closeQuietly(ps);
       }

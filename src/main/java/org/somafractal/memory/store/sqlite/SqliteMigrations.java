@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.somafractal.memory.core.SomaException;
@@ -26,19 +27,24 @@ final class SqliteMigrations {
 
   /** Runs on the opening thread, before any other connection exists. */
   static void apply(Connection connection) throws SQLException, IOException {
+    apply(connection, SqliteQueries.MIGRATIONS);
+  }
+
+  /** Applies {@code scripts}, a prefix of {@link SqliteQueries#MIGRATIONS}; tests build older schemas with it. */
+  static void apply(Connection connection, List<String> scripts) throws SQLException, IOException {
     try (Statement st = connection.createStatement()) {
       st.executeUpdate(SqliteQueries.CREATE_SCHEMA_VERSION);
       int current;
       try (ResultSet rs = st.executeQuery(SqliteQueries.CURRENT_VERSION)) {
         current = rs.next() ? rs.getInt(1) : 0;
       }
-      int newest = version(SqliteQueries.MIGRATIONS.getLast());
+      int newest = version(scripts.getLast());
       if (current > newest) {
         // A newer build wrote this file; running older code against it could corrupt it.
         throw SomaException.unavailable("Database schema version " + current + " is newer than this server ("
             + newest + ")");
       }
-      for (String script : SqliteQueries.MIGRATIONS) {
+      for (String script : scripts) {
         int version = version(script);
         if (version <= current) {
           continue;

@@ -6,10 +6,7 @@ import java.util.List;
 final class SqliteQueries {
   /** The ordered migration scripts under {@code db/sqlite/}; the number after {@code V} is the schema version. */
   static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__tenant_scan.sql", "V3__links.sql",
-      "V4__key_version.sql", "V5__audit.sql");
-
-  /** The number of coordinate axes the R*Tree indexes. */
-  static final int BOX_AXES = 5;
+      "V4__key_version.sql", "V5__audit.sql", "V6__axis0_index.sql");
 
   static final String CREATE_SCHEMA_VERSION = """
       CREATE TABLE IF NOT EXISTS schema_version (
@@ -51,15 +48,12 @@ final class SqliteQueries {
   static final String FIND_SLOT = "SELECT rowid, id, created_at, last_accessed_at, access_count FROM memories "
       + "WHERE tenant = ? AND coord_key = ?";
   static final String INSERT = "INSERT INTO memories (id, tenant, coord_key, coord, dims, payload, memory_type, "
-      + "importance, metadata, text, embedding, model_id, created_at, updated_at, last_accessed_at, access_count, seq) "
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) RETURNING rowid";
-  static final String INSERT_BOX = "INSERT INTO memory_box (id, min0, max0, min1, max1, min2, max2, min3, max3, "
-      + "min4, max4) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + "importance, metadata, text, embedding, model_id, created_at, updated_at, last_accessed_at, access_count, seq, "
+      + "axis0) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
   static final String UPDATE = "UPDATE memories SET payload = ?, memory_type = ?, importance = ?, metadata = ?, "
       + "text = ?, embedding = ?, model_id = ?, updated_at = ?, seq = ? WHERE rowid = ?";
   static final String FIND_FOR_DELETE = "SELECT rowid, id FROM memories WHERE tenant = ? AND coord_key = ?";
   static final String DELETE = "DELETE FROM memories WHERE rowid = ?";
-  static final String DELETE_BOX = "DELETE FROM memory_box WHERE id = ?";
   static final String TOUCH = "UPDATE memories SET last_accessed_at = max(last_accessed_at, ?), "
       + "access_count = access_count + 1 WHERE tenant = ? AND id = ?";
 
@@ -84,15 +78,17 @@ final class SqliteQueries {
   }
 
   /**
-   * Candidates of a box query, one page after a key. CROSS JOIN makes the R*Tree the outer loop: otherwise the
-   * planner may prefer walking the (tenant, coord_key) index for the ORDER BY, which reads every row of the tenant.
-   * Parameters: for each axis max then min (10), tenant, type twice, the key to continue after, limit.
+   * The candidates of a box query, read from the (tenant, axis0, type, coordinate) index alone: the rows of the tenant
+   * whose first axis lies within the bounds, of one type or any. Parameters: tenant, axis0's lower then upper bound,
+   * type twice ({@code null} = any).
    */
-  static final String RANGE = "SELECT " + COLUMNS + " FROM memory_box b CROSS JOIN memories m ON m.rowid = b.id "
-      + "WHERE b.min0 <= ? AND b.max0 >= ? AND b.min1 <= ? AND b.max1 >= ? AND b.min2 <= ? AND b.max2 >= ? "
-      + "AND b.min3 <= ? AND b.max3 >= ? AND b.min4 <= ? AND b.max4 >= ? "
-      + "AND m.tenant = ? AND (? IS NULL OR m.memory_type = ?) AND m.coord_key > ? "
-      + "ORDER BY m.coord_key LIMIT ?";
+  static final String RANGE_CANDIDATES = "SELECT rowid, coord FROM memories INDEXED BY memories_tenant_axis0 "
+      + "WHERE tenant = ? AND axis0 BETWEEN ? AND ? AND (? IS NULL OR memory_type = ?)";
+
+  /** Rows by rowid, as the last step of a box query. */
+  static String getByRowids(int count) {
+    return "SELECT " + COLUMNS + " FROM memories m WHERE m.rowid IN (" + "?, ".repeat(count - 1) + "?)";
+  }
 
   static final String MEMORY_EXISTS = "SELECT 1 FROM memories WHERE tenant = ? AND coord_key = ?";
   static final String PUT_LINK = "INSERT INTO links (tenant, from_key, to_key, link_type, strength, metadata, "

@@ -22,6 +22,7 @@ import org.somafractal.memory.core.Coordinate;
 import org.somafractal.memory.core.ErrorKind;
 import org.somafractal.memory.core.Memory;
 import org.somafractal.memory.core.MemoryDraft;
+import org.somafractal.memory.core.MemoryType;
 import org.somafractal.memory.core.Removal;
 import org.somafractal.memory.core.SomaException;
 import org.somafractal.memory.core.StoredMemory;
@@ -129,6 +130,9 @@ class SqliteMemoryStoreTest extends MemoryStoreContract {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getInt(1)).isEqualTo(5);
       assertThat(rs.getString(2)).isEqualTo("V5__audit.sql");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(6);
+      assertThat(rs.getString(2)).isEqualTo("V6__axis0_index.sql");
       assertThat(rs.next()).isFalse();
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file(dir));
@@ -154,29 +158,99 @@ class SqliteMemoryStoreTest extends MemoryStoreContract {
   }
 
   @Test
-  void rangeIsPlannedOnTheSpatialIndex() throws SQLException {
+  void rangeReadsItsCandidatesFromTheAxisIndexAlone() throws SQLException {
     put(draft("t", "1"));
     List<String> plan = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file(dir));
-        PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + SqliteQueries.RANGE)) {
-      for (int i = 1; i <= 10; i++) {
-        ps.setDouble(i, 0);
-      }
-      ps.setString(11, "t");
-      ps.setNull(12, java.sql.Types.INTEGER);
-      ps.setNull(13, java.sql.Types.INTEGER);
-      ps.setString(14, "");
-      ps.setInt(15, 10);
+        PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + SqliteQueries.RANGE_CANDIDATES)) {
+      ps.setString(1, "t");
+      ps.setDouble(2, 0);
+      ps.setDouble(3, 1);
+      ps.setNull(4, java.sql.Types.INTEGER);
+      ps.setNull(5, java.sql.Types.INTEGER);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           plan.add(rs.getString(4));
         }
       }
     }
-    // The R*Tree drives the loop with all ten bound constraints; each candidate is then found by rowid.
-    assertThat(plan.getFirst()).matches("SCAN b VIRTUAL TABLE INDEX \\d+:B0D1B2D3B4D5B6D7B8D9");
-    assertThat(plan).anyMatch(step -> step.startsWith("SEARCH m USING INTEGER PRIMARY KEY"));
-    assertThat(plan).noneMatch(step -> step.startsWith("SCAN m"));
+    assertThat(plan).containsExactly(
+        "SEARCH memories USING COVERING INDEX memories_tenant_axis0 (tenant=? AND axis0>? AND axis0<?)");
+  }
+
+  /**
+   * Schema version 6 replaced the R*Tree by an index on the first axis, filled from the R*Tree's float-rounded lower
+   * bounds; a range over migrated rows must still find exactly the rows inside it.
+   */
+  @Test
+  void rowsWrittenUnderTheRTreeSchemaAreFoundByRangeAfterTheMigration() throws Exception {
+    await(store.close());
+    Path old = dir.resolve("v5/soma.db");
+    Files.createDirectories(old.getParent());
+    double[][] points = {{1.0, 0}, {1.0000000001, 0}, {-5, 2}, {1e300, 1}, {-1e300, 1}, {0.1, 9}};
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old)) {
+      SqliteMigrations.apply(c, SqliteQueries.MIGRATIONS.subList(0, 5));
+      try (PreparedStatement row = c.prepareStatement("INSERT INTO memories (id, tenant, coord_key, coord, dims, "
+          + "payload, memory_type, importance, metadata, text, embedding, model_id, created_at, updated_at, "
+          + "last_accessed_at, access_count, seq) VALUES (?, 't', ?, ?, 2, '{}', ?, 1.0, '{}', '', NULL, NULL, 1, 1, "
+          + "1, 0, ?) RETURNING rowid");
+          PreparedStatement box = c.prepareStatement("INSERT INTO memory_box VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+              + "?)")) {
+        for (int i = 0; i < points.length; i++) {
+          Coordinate coordinate = Coordinate.of(points[i]);
+          row.setString(1, "id-" + i);
+          row.setString(2, coordinate.key());
+          row.setBytes(3, SqliteCodec.coordinate(coordinate));
+          row.setInt(4, i == 5 ? MemoryType.SEMANTIC.code() : MemoryType.EPISODIC.code());
+          row.setLong(5, i + 1);
+          long rowid;
+          try (ResultSet rs = row.executeQuery()) {
+            rowid = rs.getLong(1);
+          }
+          // The bounds V1's R*Tree was given: clamped to its extent, rounded outward to floats, full extent beyond.
+          box.setLong(1, rowid);
+          for (int axis = 0; axis < 5; axis++) {
+            double v = axis < 2 ? Math.max(-SqliteCodec.BOX_LIMIT, Math.min(SqliteCodec.BOX_LIMIT, points[i][axis]))
+                : Double.NaN;
+            float f = (float) v;
+            box.setDouble(2 + 2 * axis, axis < 2 ? (f > v ? Math.nextDown(f) : f) : -3.0e38);
+            box.setDouble(3 + 2 * axis, axis < 2 ? (f < v ? Math.nextUp(f) : f) : 3.0e38);
+          }
+          box.executeUpdate();
+        }
+      }
+      try (Statement st = c.createStatement()) {
+        st.executeUpdate("UPDATE meta SET value = " + points.length + " WHERE key = 'last_seq'");
+      }
+    }
+
+    store = await(SqliteMemoryStore.open(vertx, SqliteOptions.file(old.toString())).map(s -> (MemoryStore) s));
+    assertThat(rangeKeys("1.0000000001,-1", "2,1", null)).containsExactly("1.0000000001,0.0");
+    assertThat(rangeKeys("1,0", "1,0", null)).containsExactly("1.0,0.0");
+    assertThat(rangeKeys("-10", "10", null)).containsExactly("-5.0,2.0", "0.1,9.0", "1.0,0.0", "1.0000000001,0.0");
+    assertThat(rangeKeys("1e299", "1.7976931348623157e308", null)).containsExactly("1e+300,1.0");
+    assertThat(rangeKeys("-1.7976931348623157e308", "-1e299", null)).containsExactly("-1e+300,1.0");
+    assertThat(rangeKeys("-10", "10", MemoryType.SEMANTIC)).containsExactly("0.1,9.0");
+    assertThat(rangeKeys("0,5", "10,10", null)).containsExactly("0.1,9.0");
+    // New rows sit beside the migrated ones in the same index, and the R*Tree is gone.
+    put(draft("t", "1.00000000005,0"));
+    put(draft("t", "-1e301,3"));
+    put(draft("t", "2e300,3"));
+    assertThat(rangeKeys("1,0", "1.0000000001,0", null))
+        .containsExactly("1.0,0.0", "1.00000000005,0.0", "1.0000000001,0.0");
+    assertThat(rangeKeys("-1.7976931348623157e308", "-1e299", null)).containsExactly("-1e+300,1.0", "-1e+301,3.0");
+    assertThat(rangeKeys("1e299", "1.7976931348623157e308", null)).containsExactly("1e+300,1.0", "2e+300,3.0");
+    assertThat(rangeKeys("1.5e300", "1.7976931348623157e308", null)).containsExactly("2e+300,3.0");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'memory_box%'")) {
+      assertThat(rs.getInt(1)).isZero();
+    }
+  }
+
+  private List<String> rangeKeys(String min, String max, MemoryType type) {
+    return await(store.range("t", Coordinate.parse(min), Coordinate.parse(max), type, 100)).stream()
+        .map(Memory::key).toList();
   }
 
   @Test
