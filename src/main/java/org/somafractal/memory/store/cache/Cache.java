@@ -3,6 +3,7 @@ package org.somafractal.memory.store.cache;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import org.somafractal.memory.core.Memory;
 
 /**
@@ -41,8 +42,14 @@ public interface Cache {
    *
    * @param memories the entries found, in no particular order
    * @param generation the generation the lookup ran in, for {@link #fill}
+   * @param absent the coordinate keys asked for that the cache knows hold no memory ({@link #fillAbsent}); always
+   *     empty for a lookup by id
    */
-  record Hits(List<Memory> memories, long generation) {
+  record Hits(List<Memory> memories, long generation, Set<String> absent) {
+    /** Hits with no key known to be absent. */
+    public Hits(List<Memory> memories, long generation) {
+      this(memories, generation, Set.of());
+    }
   }
 
   /**
@@ -71,6 +78,19 @@ public interface Cache {
    * @return how many rows were cached
    */
   Future<Integer> fill(String tenant, List<Memory> memories, long generation);
+
+  /**
+   * Remembers that the store held no memory at these coordinate keys, so that later lookups answer them without the
+   * store: a search asks for its candidates' sequence neighbours, which often do not exist. A key is refused, as a
+   * fill is, when the generation is no longer {@code generation}, when it carries a marker (it changed since the
+   * read, or may have), or when a memory is cached there. {@link #invalidate} and a fill at the key forget it. An
+   * adapter may ignore this (the default), and then never reports a key absent.
+   *
+   * @return how many keys were remembered
+   */
+  default Future<Integer> fillAbsent(String tenant, Collection<String> keys, long generation) {
+    return Future.succeededFuture(0);
+  }
 
   /** Drops the entries of these coordinates and leaves a marker with each change's seq (the larger one stays). */
   Future<Void> invalidate(String tenant, List<Change> changes);

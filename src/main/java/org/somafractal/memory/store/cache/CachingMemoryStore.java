@@ -89,14 +89,16 @@ public final class CachingMemoryStore extends ForwardingMemoryStore {
         return inner.get(tenant, key);
       }
       Cache.Hits hits = looked.result();
-      if (!hits.memories().isEmpty()) {
+      if (!hits.memories().isEmpty() || hits.absent().contains(key)) {
         stats.hits.increment();
-        return Future.succeededFuture(hits.memories().get(0));
+        return Future.succeededFuture(hits.memories().isEmpty() ? null : hits.memories().get(0));
       }
       stats.misses.increment();
       return inner.get(tenant, key).onSuccess(m -> {
         if (m != null) {
           fill(tenant, List.of(m), hits.generation(), t0);
+        } else {
+          fillAbsent(tenant, Set.of(key), hits.generation(), t0);
         }
       });
     }));
@@ -104,21 +106,22 @@ public final class CachingMemoryStore extends ForwardingMemoryStore {
 
   @Override
   public Future<List<Memory>> getByIds(String tenant, List<String> ids) {
-    return readThrough(tenant, ids, cache::byIds, inner::getByIds, Memory::id);
+    return readThrough(tenant, ids, cache::byIds, inner::getByIds, Memory::id, false);
   }
 
   @Override
   public Future<List<Memory>> getByKeys(String tenant, List<String> keys) {
-    return readThrough(tenant, keys, cache::byKeys, inner::getByKeys, Memory::key);
+    return readThrough(tenant, keys, cache::byKeys, inner::getByKeys, Memory::key, true);
   }
 
   /**
    * Serves what the cache holds of {@code wanted} (ids or keys, as {@code nameOf} tells a memory's), reads the rest
-   * from the store with {@code load} and fills the cache with it.
+   * from the store with {@code load} and fills the cache with it. With {@code byKey}, the keys the store holds no
+   * memory at are remembered as absent too, and keys the cache knows are absent are not asked for.
    */
   private Future<List<Memory>> readThrough(String tenant, List<String> names,
       BiFunction<String, Collection<String>, Future<Cache.Hits>> lookup,
-      BiFunction<String, List<String>, Future<List<Memory>>> load, Function<Memory, String> nameOf) {
+      BiFunction<String, List<String>, Future<List<Memory>>> load, Function<Memory, String> nameOf, boolean byKey) {
     Context context = vertx.getOrCreateContext();
     if (names.isEmpty() || !usable()) {
       stats.bypassed.add(names.size());
@@ -133,16 +136,22 @@ public final class CachingMemoryStore extends ForwardingMemoryStore {
         return load.apply(tenant, names);
       }
       Cache.Hits hits = looked.result();
-      stats.hits.add(hits.memories().size());
-      if (hits.memories().size() == wanted.size()) {
+      stats.hits.add(hits.memories().size() + hits.absent().size());
+      if (hits.memories().size() + hits.absent().size() == wanted.size()) {
         return Future.succeededFuture(hits.memories());
       }
       Set<String> missing = new LinkedHashSet<>(wanted);
       hits.memories().forEach(m -> missing.remove(nameOf.apply(m)));
+      missing.removeAll(hits.absent());
       stats.misses.add(missing.size());
       return load.apply(tenant, List.copyOf(missing)).map(read -> {
         if (!read.isEmpty()) {
           fill(tenant, read, hits.generation(), t0);
+        }
+        if (byKey && read.size() < missing.size()) {
+          Set<String> none = new LinkedHashSet<>(missing);
+          read.forEach(m -> none.remove(m.key()));
+          fillAbsent(tenant, none, hits.generation(), t0);
         }
         List<Memory> out = new ArrayList<>(hits.memories().size() + read.size());
         out.addAll(hits.memories());
@@ -234,6 +243,17 @@ public final class CachingMemoryStore extends ForwardingMemoryStore {
         stats.refused.add(rows.size() - ar.result());
       } else {
         stats.refused.add(rows.size());
+        failed(ar.cause());
+      }
+    });
+  }
+
+  private void fillAbsent(String tenant, Set<String> keys, long generation, long lookupNanos) {
+    if (System.nanoTime() - lookupNanos > FILL_DEADLINE_NANOS || !usable()) {
+      return;
+    }
+    cache.fillAbsent(tenant, keys, generation).onComplete(ar -> {
+      if (ar.failed()) {
         failed(ar.cause());
       }
     });

@@ -7,13 +7,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.somafractal.memory.core.Memory;
 
 /**
  * The in-process {@link Cache} of the embedded modes, on Caffeine: entries by (tenant, id), the coordinate's entry
- * as a pointer from (tenant, key) to the id, and invalidation markers, with the semantics the port describes. It
+ * as a pointer from (tenant, key) to the id, invalidation markers, and the coordinates known to hold no memory, with
+ * the semantics the port describes. It
  * holds the {@link Memory} objects themselves (immutable by convention), so a hit costs no copy.
  *
  * <p>Entries expire {@code ttl} after they were cached and the least used go first beyond {@code maxEntries}; markers
@@ -35,6 +38,8 @@ public final class CaffeineCache implements Cache {
   /** Guarded by {@code this}; a pointer for each entry in {@code entries} (and for expired ones not yet cleaned up). */
   private final Map<Slot, String> pointers = new HashMap<>();
   private final com.github.benmanes.caffeine.cache.Cache<Slot, Long> markers;
+  /** Coordinates the store held no memory at when last read; see {@link #fillAbsent}. */
+  private final com.github.benmanes.caffeine.cache.Cache<Slot, Boolean> absent;
   /** Guarded by {@code this}. */
   private long generation;
 
@@ -50,6 +55,8 @@ public final class CaffeineCache implements Cache {
     this.entries = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(ttl).maximumSize(maxEntries)
         .<Slot, Memory>evictionListener((slot, m, cause) -> unpoint(slot.tenant(), m))
         .build();
+    this.absent = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(ttl).maximumSize(maxEntries)
+        .<Slot, Boolean>build();
     this.markers = Caffeine.newBuilder().executor(Runnable::run)
         .expireAfterWrite(Duration.ofMillis(MARKER_TTL_MS)).maximumSize(4L * Math.max(1, maxEntries))
         .<Slot, Long>evictionListener((slot, seq, cause) -> {
@@ -64,6 +71,7 @@ public final class CaffeineCache implements Cache {
     generation++;
     entries.invalidateAll();
     pointers.clear();
+    absent.invalidateAll();
   }
 
   /** Drops the pointer at {@code m}'s coordinate if it still names {@code m}; called as {@code m} leaves the cache. */
@@ -74,14 +82,21 @@ public final class CaffeineCache implements Cache {
   @Override
   public synchronized Future<Hits> byKeys(String tenant, Collection<String> keys) {
     List<Memory> found = new ArrayList<>(keys.size());
+    Set<String> none = null;
     for (String key : keys) {
-      String id = pointers.get(new Slot(tenant, key));
+      Slot at = new Slot(tenant, key);
+      String id = pointers.get(at);
       Memory m = id == null ? null : entries.getIfPresent(new Slot(tenant, id));
       if (m != null && m.key().equals(key)) {
         found.add(m);
+      } else if (id == null && absent.getIfPresent(at) != null) {
+        if (none == null) {
+          none = new HashSet<>();
+        }
+        none.add(key);
       }
     }
-    return Future.succeededFuture(new Hits(found, generation));
+    return Future.succeededFuture(new Hits(found, generation, none == null ? Set.of() : none));
   }
 
   @Override
@@ -118,9 +133,26 @@ public final class CaffeineCache implements Cache {
       }
       pointers.put(at, m.id());
       entries.put(new Slot(tenant, m.id()), m);
+      absent.invalidate(at);
       filled++;
     }
     return Future.succeededFuture(filled);
+  }
+
+  @Override
+  public synchronized Future<Integer> fillAbsent(String tenant, Collection<String> keys, long generation) {
+    if (generation != this.generation) {
+      return Future.succeededFuture(0);
+    }
+    int remembered = 0;
+    for (String key : keys) {
+      Slot at = new Slot(tenant, key);
+      if (markers.getIfPresent(at) == null && !pointers.containsKey(at)) {
+        absent.put(at, Boolean.TRUE);
+        remembered++;
+      }
+    }
+    return Future.succeededFuture(remembered);
   }
 
   @Override
@@ -128,6 +160,7 @@ public final class CaffeineCache implements Cache {
     for (Change c : changes) {
       Slot at = new Slot(tenant, c.key());
       markers.asMap().merge(at, c.seq(), Math::max);
+      absent.invalidate(at);
       String id = pointers.remove(at);
       if (id != null) {
         entries.invalidate(new Slot(tenant, id));
@@ -150,6 +183,7 @@ public final class CaffeineCache implements Cache {
     generation++;
     entries.invalidateAll();
     pointers.clear();
+    absent.invalidateAll();
     markers.invalidateAll();
     return Future.succeededFuture(generation);
   }

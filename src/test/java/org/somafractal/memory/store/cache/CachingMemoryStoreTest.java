@@ -104,6 +104,44 @@ class CachingMemoryStoreTest extends MemoryStoreContract {
   }
 
   @Test
+  void keysWithNoMemoryAreReadOnceThenAnsweredByTheCacheUntilAWriteThere() {
+    Memory a = put(draft("t", "1"));
+    assertThat(await(store.getByKeys("t", List.of("1.0", "5.0")))).extracting(Memory::id).containsExactly(a.id());
+    long misses = caching.stats().misses();
+    assertThat(await(store.getByKeys("t", List.of("1.0", "5.0")))).extracting(Memory::id).containsExactly(a.id());
+    assertThat(await(store.get("t", "5.0"))).isNull();
+    assertThat(caching.stats().misses()).as("5.0 is known to be empty").isEqualTo(misses);
+    assertThat(await(store.getByKeys("u", List.of("5.0")))).isEmpty();
+    assertThat(caching.stats().misses()).as("but only in its tenant").isEqualTo(misses + 1);
+
+    Memory b = put(draft("t", "5"));
+    assertThat(await(store.getByKeys("t", List.of("5.0")))).extracting(Memory::id).containsExactly(b.id());
+    assertThat(await(store.get("t", "5.0")).id()).isEqualTo(b.id());
+    await(store.delete("t", List.of("5.0")));
+    assertThat(await(store.getByKeys("t", List.of("1.0", "5.0")))).extracting(Memory::id).containsExactly(a.id());
+    assertThat(await(store.get("t", "5.0"))).isNull();
+  }
+
+  @Test
+  void aReadOfAnEmptyCoordinateThatRacedWithItsCreationCannotHideIt() {
+    for (boolean single : List.of(true, false)) {
+      String key = single ? "7.0" : "8.0";
+      Promise<Void> gate = Promise.promise();
+      HeldReads held = new HeldReads(sqlite, gate.future());
+      CachingMemoryStore gated = new CachingMemoryStore(vertx, held, new CaffeineCache(Duration.ofMinutes(5), 100));
+      // the read finds nothing; its answer is held until a memory created there is acknowledged
+      Future<?> racing = single ? gated.get("t", key) : gated.getByKeys("t", List.of(key));
+      assertThat(await(held.read.future())).as("read before the store").isNull();
+      Memory created = await(gated.upsert(List.of(draft("t", key.substring(0, 1))))).getFirst().memory();
+      gate.complete();
+      await(racing);
+
+      assertThat(await(gated.get("t", key)).id()).as("the cache must not remember it as empty").isEqualTo(created.id());
+      assertThat(await(gated.getByKeys("t", List.of(key)))).extracting(Memory::id).containsExactly(created.id());
+    }
+  }
+
+  @Test
   void aWriteWhoseOutcomeIsUnknownKeepsItsCoordinateOutOfTheCache() {
     put(draft("t", "1", MemoryType.EPISODIC, "before"));
     CachingMemoryStore lossy = new CachingMemoryStore(vertx, new LostReplies(sqlite),
@@ -154,6 +192,12 @@ class CachingMemoryStoreTest extends MemoryStoreContract {
     @Override
     public Future<Memory> get(String tenant, String key) {
       return inner.get(tenant, key).onSuccess(read::tryComplete).compose(m -> gate.map(v -> m));
+    }
+
+    @Override
+    public Future<List<Memory>> getByKeys(String tenant, List<String> keys) {
+      return inner.getByKeys(tenant, keys).onSuccess(found -> read.tryComplete(found.isEmpty() ? null
+          : found.getFirst())).compose(found -> gate.map(v -> found));
     }
   }
 

@@ -44,6 +44,37 @@ class CaffeineCacheTest extends CacheContract {
   }
 
   @Test
+  void emptyCoordinatesAreReportedUntilAChangeOrAFillThere() {
+    long generation = await(cache.byKey("t", "1.0")).generation();
+    assertThat(await(cache.fillAbsent("t", List.of("1.0", "2.0"), generation))).isEqualTo(2);
+    assertThat(await(cache.byKeys("t", List.of("1.0", "2.0", "3.0"))).absent()).containsExactlyInAnyOrder("1.0", "2.0");
+    assertThat(await(cache.byKeys("u", List.of("1.0"))).absent()).as("another tenant").isEmpty();
+    assertThat(await(cache.byIds("t", List.of("1.0"))).absent()).isEmpty();
+
+    await(cache.invalidate("t", List.of(new Cache.Change("1.0", 5))));
+    assertThat(await(cache.byKeys("t", List.of("1.0", "2.0"))).absent()).containsExactly("2.0");
+    Memory there = memory("t", "id-2", "2.0", 6);
+    await(cache.fill("t", List.of(there), generation));
+    Cache.Hits hits = await(cache.byKeys("t", List.of("1.0", "2.0")));
+    assertThat(hits.memories()).containsExactly(there);
+    assertThat(hits.absent()).isEmpty();
+  }
+
+  @Test
+  void anEmptyCoordinateIsRefusedAfterAChangeAFlushOrWithARowThere() {
+    long generation = await(cache.byKey("t", "1.0")).generation();
+    await(cache.invalidate("t", List.of(new Cache.Change("1.0", 5))));
+    await(cache.fill("t", List.of(memory("t", "id-3", "3.0", 7)), generation));
+    assertThat(await(cache.fillAbsent("t", List.of("1.0", "3.0"), generation)))
+        .as("1.0 changed since the read; 3.0 holds a row").isZero();
+    long flushed = await(cache.clear());
+    assertThat(await(cache.fillAbsent("t", List.of("4.0"), generation))).as("read before the flush").isZero();
+    assertThat(await(cache.fillAbsent("t", List.of("4.0"), flushed))).isEqualTo(1);
+    await(cache.clear());
+    assertThat(await(cache.byKeys("t", List.of("4.0"))).absent()).as("a flush forgets").isEmpty();
+  }
+
+  @Test
   void aRowReplacedAtItsCoordinateByAnotherIdIsNoLongerFoundById() {
     Memory before = memory("t", "id-before", "3.0", 1);
     Memory after = memory("t", "id-after", "3.0", 2);
