@@ -16,8 +16,8 @@ import org.somafractal.memory.core.Memory;
 /**
  * The in-process {@link Cache} of the embedded modes, on Caffeine: entries by (tenant, id), the coordinate's entry
  * as a pointer from (tenant, key) to the id, invalidation markers, and the coordinates known to hold no memory, with
- * the semantics the port describes. It
- * holds the {@link Memory} objects themselves (immutable by convention), so a hit costs no copy.
+ * the semantics the port describes. It holds the {@link Memory} objects themselves (immutable by convention), so a
+ * hit costs no copy.
  *
  * <p>Entries expire {@code ttl} after they were cached and the least used go first beyond {@code maxEntries}; markers
  * expire after {@link Cache#MARKER_TTL_MS}, and should one be evicted early for want of room the adapter starts a new

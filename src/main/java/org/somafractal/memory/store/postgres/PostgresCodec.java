@@ -13,7 +13,7 @@ import org.somafractal.memory.core.Vectors;
  * embedding as little-endian {@code bytea} (the bytes SQLite stores), payload and metadata as {@code jsonb}. Stateless.
  */
 final class PostgresCodec {
-  /** The number of coordinate axes the GiST box index holds, as many as SQLite's R*Tree. */
+  /** The number of coordinate axes the GiST box index holds (later axes are checked row by row). */
   static final int BOX_AXES = 5;
 
   /**
