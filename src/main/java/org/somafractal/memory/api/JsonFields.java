@@ -119,6 +119,18 @@ final class JsonFields {
     return v;
   }
 
+  /**
+   * How many float32 values a base64 vector holds, or -1 when {@code encoded} is not base64 (padded or not, as
+   * {@link #vector} accepts it).
+   */
+  static int base64Floats(String encoded) {
+    try {
+      return Base64.getDecoder().decode(encoded).length / 4;
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
+  }
+
   private static float[] base64Vector(String field, String encoded, int dimension) {
     byte[] bytes;
     try {

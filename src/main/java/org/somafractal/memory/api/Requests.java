@@ -246,9 +246,11 @@ final class Requests {
     }
     JsonObject body = line;
     Object vector = line.getValue("vector");
-    // As an array or as base64 (4 characters for every 3 bytes of float32), a vector of another dimension.
-    if (vector instanceof JsonArray v && v.size() != dimension
-        || vector instanceof String encoded && encoded.length() != 4 * ((4 * dimension + 2) / 3)) {
+    // A vector of another dimension, as an array or as base64; a string that is not base64 (-1) stays, to be this
+    // line's error.
+    int floats = vector instanceof JsonArray v ? v.size()
+        : vector instanceof String encoded ? JsonFields.base64Floats(encoded) : dimension;
+    if (floats >= 0 && floats != dimension) {
       body = line.copy();
       body.remove("vector");
     }

@@ -145,6 +145,26 @@ class ExportImportTest {
   }
 
   @Test
+  void aBase64VectorWithoutPaddingIsReusedAndOneThatIsNotBase64IsItsLinesError() {
+    float[] axis = new float[TestServer.DIM];
+    axis[0] = 1;
+    String unpadded = BadInputTest.base64(axis).replace("=", "");
+    assertThat(unpadded.length() % 4).as("this dimension's base64 is padded").isNotZero();
+    String body = memory("1", "a vector given without base64 padding").put("vector", unpadded).encode() + "\n"
+        + memory("2", "not base64").put("vector", "not base64!").encode() + "\n";
+    TestServer.Resp r = importBody("/memories/import", body, "import-base64");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().getLong("imported")).isEqualTo(1L);
+    assertThat(r.json().getJsonArray("errors").getJsonObject(0).getLong("line")).isEqualTo(2L);
+    assertThat(r.json().getJsonArray("errors").getJsonObject(0).getString("detail")).contains("base64");
+    JsonArray stored = export("/memories/export?embeddings=true", "import-base64").getFirst().getJsonArray("vector");
+    assertThat(stored.getDouble(0)).as("the client's vector, not the text's embedding").isEqualTo(1.0);
+    for (int i = 1; i < stored.size(); i++) {
+      assertThat(stored.getDouble(i)).isZero();
+    }
+  }
+
+  @Test
   void replaceFalseSkipsExistingCoordinatesAndReplaceTrueOverwritesThem() {
     String t = "import-replace";
     server.post("/memories", memory("1", "original"), t);
