@@ -229,18 +229,26 @@ final class Slab {
     for (int i = 0; i < dim; i++) {
       max = Math.max(max, Math.abs(rows[off + i]));
     }
+    // The scale is chosen by a float error and codes by a multiplication: the choice only has to be good, while the
+    // error bound below, computed in double from the codes actually chosen, is what keeps the scans exact.
     float bestScale = 0;
-    double bestError = Double.POSITIVE_INFINITY;
-    for (float clip : CLIPS) {
-      float scale = max * clip / 7.5f;
-      double error = 0;
-      for (int i = 0; i < dim; i++) {
-        double d = (double) rows[off + i] - decode(rows[off + i], scale);
-        error += d * d;
-      }
-      if (error < bestError) {
-        bestError = error;
-        bestScale = scale;
+    float bestInverse = 0;
+    if (max > 0) {
+      float bestError = Float.POSITIVE_INFINITY;
+      for (float clip : CLIPS) {
+        float scale = max * clip / 7.5f;
+        float inverse = 1 / scale;
+        float error = 0;
+        for (int i = 0; i < dim; i++) {
+          float x = rows[off + i];
+          float d = x - scale * (code(x, inverse) - 7.5f);
+          error += d * d;
+        }
+        if (error < bestError) {
+          bestError = error;
+          bestScale = scale;
+          bestInverse = inverse;
+        }
       }
     }
     short[] out = codes[slot >>> CHUNK_SHIFT];
@@ -250,7 +258,7 @@ final class Slab {
     double decodedNorm = 0;
     for (int i = 0; i < dim; i++) {
       float x = rows[off + i];
-      int u = code(x, bestScale);
+      int u = max > 0 ? code(x, bestInverse) : 8;
       out[codeOff + (i / (4 * width)) * width + (i % width)] |= (short) (u << (4 * ((i % (4 * width)) / width)));
       double decoded = (double) bestScale * (u - 7.5);
       error += (x - decoded) * (x - decoded);
@@ -261,15 +269,12 @@ final class Slab {
     decodedNorms[slot] = Math.nextUp((float) Math.sqrt(decodedNorm));
   }
 
-  private static int code(float x, float scale) {
-    if (scale == 0) {
-      return 8;
-    }
-    return Math.max(0, Math.min(15, (int) Math.floor(x / scale) + 8));
-  }
-
-  private static double decode(float x, float scale) {
-    return (double) scale * (code(x, scale) - 7.5);
+  /**
+   * The 4-bit code of {@code x} at scale {@code 1 / inverse}: {@code floor(x / scale) + 8} clamped to [0, 15]. A
+   * truncation equals the floor here, since every negative sum is clamped to 0.
+   */
+  private static int code(float x, float inverse) {
+    return Math.max(0, Math.min(15, (int) (x * inverse + 8f)));
   }
 
   private void compact() {
