@@ -131,13 +131,14 @@ public final class Coordinate {
    * distinct finite number (an axis beyond ±2^53).
    */
   public List<String> sequenceNeighborKeys() {
+    // The other axes' spelling is the key's own up to its last comma: only the last number is formatted again.
     int last = values.length - 1;
+    String prefix = key.substring(0, key.lastIndexOf(',') + 1);
     List<String> keys = new ArrayList<>(2);
-    for (double step : new double[] {-1, 1}) {
-      double[] next = values.clone();
-      next[last] += step;
-      if (Double.isFinite(next[last]) && next[last] != values[last]) {
-        keys.add(of(next).key());
+    for (int step = -1; step <= 1; step += 2) {
+      double next = values[last] + step;
+      if (Double.isFinite(next) && next != values[last]) {
+        keys.add(prefix + formatNumber(next == 0.0 ? 0.0 : next));
       }
     }
     return keys;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonArray;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,6 +54,24 @@ class CoordinateTest {
     assertThat(Coordinate.parse("5").sequenceNeighborKeys()).containsExactly("4.0", "6.0");
     assertThat(Coordinate.parse("0.5,-0.5").sequenceNeighborKeys()).containsExactly("0.5,-1.5", "0.5,0.5");
     assertThat(Coordinate.of(1, 1e300).sequenceNeighborKeys()).as("no distinct neighbour at that magnitude").isEmpty();
+  }
+
+  @Test
+  void sequenceNeighbourKeysAreTheKeysOfTheNeighbouringCoordinates() {
+    double[][] points = {{1}, {-1}, {0}, {1e-5, 2}, {3, 1e-5}, {2.5, 1e16}, {-7, 0.1, -1}, {1e-300, 123456789.25},
+        {4, 5e15}, {0.3, -2.0000001}};
+    for (double[] p : points) {
+      Coordinate c = Coordinate.of(p);
+      List<String> expected = new ArrayList<>();
+      for (int step = -1; step <= 1; step += 2) {
+        double[] next = p.clone();
+        next[next.length - 1] += step;
+        if (next[next.length - 1] != p[p.length - 1]) {
+          expected.add(Coordinate.of(next).key());
+        }
+      }
+      assertThat(c.sequenceNeighborKeys()).as(c.key()).containsExactlyElementsOf(expected);
+    }
   }
 
   @Test
