@@ -28,7 +28,9 @@ import org.somafractal.memory.store.cache.CaffeineCache;
 /**
  * A search's hydration from the in-process cache: the candidates of one search (40 ids of one tenant, as top 10 with
  * the default candidate multiplier) looked up in a full cache of the "many tenants" shape (100 tenants × 1,000 rows).
- * Every lookup misses the CPU caches, as in the server, because the rows are spread over the whole heap.
+ * Every lookup misses the CPU caches, as in the server, because the rows are spread over the whole heap. As in the
+ * server, the ids and keys looked up are other instances than the cached rows' (the server's come from the indexes)
+ * and the tenant's name is a new string each time (it comes from the request).
  *
  * <p>{@code bin/bench jmh CacheHydrationBenchmark}
  */
@@ -50,6 +52,8 @@ public class CacheHydrationBenchmark {
   private String[] tenantNames;
   private String[][] ids;
   private String[][] keys;
+  private String[][] wantedIds;
+  private String[][] wantedKeys;
   private final SplittableRandom random = new SplittableRandom(7);
 
   @Setup(Level.Trial)
@@ -58,6 +62,8 @@ public class CacheHydrationBenchmark {
     tenantNames = new String[tenants];
     ids = new String[tenants][perTenant];
     keys = new String[tenants][perTenant];
+    wantedIds = new String[tenants][perTenant];
+    wantedKeys = new String[tenants][perTenant];
     for (int t = 0; t < tenants; t++) {
       tenantNames[t] = "load-tenants-" + t;
       List<Memory> rows = new ArrayList<>(perTenant);
@@ -71,18 +77,24 @@ public class CacheHydrationBenchmark {
       }
       cache.fill(tenantNames[t], rows, 0);
     }
+    for (int t = 0; t < tenants; t++) {
+      for (int i = 0; i < perTenant; i++) {
+        wantedIds[t][i] = new String(ids[t][i]);
+        wantedKeys[t][i] = new String(keys[t][i]);
+      }
+    }
   }
 
   @Benchmark
   public Cache.Hits byIds() {
     int t = random.nextInt(tenants);
-    return cache.byIds(tenantNames[t], pick(ids[t])).result();
+    return cache.byIds(new String(tenantNames[t]), pick(wantedIds[t])).result();
   }
 
   @Benchmark
   public Cache.Hits byKeys() {
     int t = random.nextInt(tenants);
-    return cache.byKeys(tenantNames[t], pick(keys[t])).result();
+    return cache.byKeys(new String(tenantNames[t]), pick(wantedKeys[t])).result();
   }
 
   private List<String> pick(String[] names) {
