@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * change is under way ({@link FastCore} allows concurrent searches between changes). A change waits for the searches
  * in progress and the searches behind it wait for the change, so a search sent after a change was acknowledged sees
  * it. A search's reply leaves from the search thread itself (its future has no Vert.x context), so a search costs
- * one thread hand-over fewer than going back through the verticle's thread. At start it rebuilds the slab from the canonical store before it serves anything; the graphs of large tenants
- * are then built on the fast core's own builder thread while searches scan exactly.
+ * one thread hand-over fewer than going back through the verticle's thread. At start it rebuilds the slab from the
+ * canonical store before it serves anything; the graphs of large tenants are then built on the fast core's own
+ * builder thread while searches scan exactly.
  */
 public final class VectorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(VectorVerticle.class);
@@ -96,7 +97,8 @@ public final class VectorVerticle extends VerticleBase {
         try {
           promise.complete(read(() -> new VectorIndex.Result(core.search(r.tenant(), r.vector(), r.k(), r.filter()),
               core.importanceScale(r.tenant()))));
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+          // Failed, not thrown: the pool would swallow it and the caller wait for its timeout.
           promise.fail(e);
         }
       });

@@ -231,24 +231,26 @@ final class Slab {
     }
     // The scale is chosen by a float error and codes by a multiplication: the choice only has to be good, while the
     // error bound below, computed in double from the codes actually chosen, is what keeps the scans exact.
+    // An all-zero row keeps scale 0 and inverse 0, and so every code 8.
     float bestScale = 0;
     float bestInverse = 0;
-    if (max > 0) {
-      float bestError = Float.POSITIVE_INFINITY;
-      for (float clip : CLIPS) {
-        float scale = max * clip / 7.5f;
-        float inverse = 1 / scale;
-        float error = 0;
-        for (int i = 0; i < dim; i++) {
-          float x = rows[off + i];
-          float d = x - scale * (code(x, inverse) - 7.5f);
-          error += d * d;
-        }
-        if (error < bestError) {
-          bestError = error;
-          bestScale = scale;
-          bestInverse = inverse;
-        }
+    float bestError = Float.POSITIVE_INFINITY;
+    for (float clip : CLIPS) {
+      float scale = max * clip / 7.5f;
+      if (!(scale > 0)) {
+        continue;
+      }
+      float inverse = 1 / scale;
+      float error = 0;
+      for (int i = 0; i < dim; i++) {
+        float x = rows[off + i];
+        float d = x - scale * (code(x, inverse) - 7.5f);
+        error += d * d;
+      }
+      if (error < bestError) {
+        bestError = error;
+        bestScale = scale;
+        bestInverse = inverse;
       }
     }
     short[] out = codes[slot >>> CHUNK_SHIFT];
@@ -258,7 +260,7 @@ final class Slab {
     double decodedNorm = 0;
     for (int i = 0; i < dim; i++) {
       float x = rows[off + i];
-      int u = max > 0 ? code(x, bestInverse) : 8;
+      int u = code(x, bestInverse);
       out[codeOff + (i / (4 * width)) * width + (i % width)] |= (short) (u << (4 * ((i % (4 * width)) / width)));
       double decoded = (double) bestScale * (u - 7.5);
       error += (x - decoded) * (x - decoded);
