@@ -241,8 +241,13 @@ public final class Settings {
           + "read; probes are never refused.");
   public static final ConfigKey<Integer> MIN_IN_FLIGHT = ConfigKey.integer("SOMA_MIN_IN_FLIGHT", 16, 1, 1_000_000,
       "Adaptive load shedding never bounds the requests served at once below this.");
-  public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.integer("SOMA_MAX_IN_FLIGHT", 256, 1, 1_000_000,
-      "Most requests served at once by the whole server (bounds memory: in flight x SOMA_MAX_REQUEST_BODY_MB).");
+  /**
+   * 64: at the two-core machine's saturation (1,300–3,400 searches/s) 256 in flight queued admitted searches for
+   * 300 ms at p99, 64 for 60–90 ms, with as many answered (docs/benchmarks.md).
+   */
+  public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.integer("SOMA_MAX_IN_FLIGHT", 64, 1, 1_000_000,
+      "Most requests served at once by the whole server (size it as throughput x the latency accepted; bounds "
+          + "memory: in flight x SOMA_MAX_REQUEST_BODY_MB).");
   public static final ConfigKey<List<String>> CORS_ORIGINS = ConfigKey.list("SOMA_CORS_ORIGINS", null,
       "Origins browsers may call the API from, e.g. https://app.example.com; unset = no CORS headers at all.");
   public static final ConfigKey<Boolean> AUDIT = ConfigKey.bool("SOMA_AUDIT", true,
