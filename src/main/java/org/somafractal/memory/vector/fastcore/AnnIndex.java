@@ -177,7 +177,7 @@ final class AnnIndex implements AutoCloseable {
   /**
    * Offers to {@code top} the best matches of {@code query} among the slots {@code filter} admits: the graph's
    * {@code beam} best below the builder's mark, then every newer live ordinal and the {@value #RECENT} newest, each
-   * scored exactly.
+   * scored exactly unless its 4-bit bound shows it cannot enter {@code top}.
    */
   void search(float[] query, int beam, MemoryFilter filter, TopK top) {
     int upTo = Math.min(insertedUpTo, Math.max(0, nextOrdinal - RECENT));
@@ -200,9 +200,15 @@ final class AnnIndex implements AutoCloseable {
         top.offer(kernels.dot(slab.chunk(slot), slab.offset(slot), query, slab.dim), slot);
       }
     }
+    // The newest rows are read by their codes first: a float row is eight times the bytes, and once the graph's
+    // answer fills the top, most of them cannot reach it. A row whose bound can is scored exactly.
+    boolean bounded = ownerScores.codes;
     for (int ordinal = upTo; ordinal < nextOrdinal; ordinal++) {
       if (accept.admits(ordinal)) {
         int slot = slotOfOrdinal[ordinal];
+        if (bounded && top.full() && s.nibble.upper(kernels, slab, slot) < top.floor()) {
+          continue;
+        }
         top.offer(kernels.dot(slab.chunk(slot), slab.offset(slot), query, slab.dim), slot);
       }
     }

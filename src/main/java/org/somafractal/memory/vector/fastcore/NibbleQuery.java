@@ -19,6 +19,13 @@ final class NibbleQuery {
   float norm;
   /** {@code |q - scale * Q|}, rounded up. */
   float error;
+  /**
+   * The weights of a row's two error norms in the slack of an estimate ({@link #upper}): {@link #norm} and
+   * {@link #error}, each plus the float rounding of the estimate, the bounds (computed by two kernels that may round
+   * apart) and the float kernel, relative to {@code |q| * |x|}, with room to spare.
+   */
+  float errorWeight;
+  float normWeight;
 
   /** Rounds {@code query}'s {@code dim} components into {@link #codes}, zero-padded to {@code padded}. */
   void quantize(float[] query, int dim, int padded) {
@@ -45,6 +52,9 @@ final class NibbleQuery {
     sum = total;
     norm = Math.nextUp((float) Math.sqrt(squares));
     error = Math.nextUp((float) Math.sqrt(errors));
+    float rounding = (float) (2.0 * (dim + 16) * 0x1p-24 * (norm + error));
+    errorWeight = Math.nextUp(norm + rounding);
+    normWeight = Math.nextUp(error + rounding);
   }
 
   /** The 4-bit estimate of the query's dot product with {@code slot}'s row of {@code slab}, which must be quantised. */
@@ -52,5 +62,13 @@ final class NibbleQuery {
     int dot = kernels.nibbleDot(slab.codes[slot >>> Slab.CHUNK_SHIFT], slot & Slab.CHUNK_MASK, slab.groups,
         slab.width, codes);
     return slab.scales[slot] * scale * (dot - HALF_RANGE * sum);
+  }
+
+  /**
+   * An upper bound of the query's exact (float kernel) dot product with {@code slot}'s row: the estimate plus its
+   * slack, as the 4-bit scans bound it ({@link SlabSearch}).
+   */
+  float upper(VectorKernels kernels, Slab slab, int slot) {
+    return estimate(kernels, slab, slot) + errorWeight * slab.errors[slot] + normWeight * slab.decodedNorms[slot];
   }
 }

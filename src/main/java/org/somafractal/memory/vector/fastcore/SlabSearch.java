@@ -104,11 +104,8 @@ final class SlabSearch {
     boolean everything = filter.isEmpty();
     NibbleQuery q = nibble;
     q.quantize(query, slab.dim, slab.groups * 4 * slab.width);
-    // Float rounding of the estimate, the bounds (computed by two kernels that may round apart) and the float
-    // kernel, relative to |q| * |x|, with room to spare.
-    float rounding = (float) (2.0 * (slab.dim + 16) * 0x1p-24 * (q.norm + q.error));
-    float errorWeight = Math.nextUp(q.norm + rounding);
-    float normWeight = Math.nextUp(q.error + rounding);
+    float errorWeight = q.errorWeight;
+    float normWeight = q.normWeight;
     float offset = NibbleQuery.HALF_RANGE * q.sum;
     lowerBounds.reset(top.boundK());
     candidateCount = 0;
