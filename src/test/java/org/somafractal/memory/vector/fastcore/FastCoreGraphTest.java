@@ -121,6 +121,39 @@ class FastCoreGraphTest {
     assertThat(core.count(T)).isEqualTo(data.size());
   }
 
+  /**
+   * The newest rows, compared beside the graph's answer, are skipped when their 4-bit bound cannot enter the top:
+   * with many fresh memories near the query, most of them compete, and the answer must still be the exact one.
+   */
+  @Test
+  void theNewestRowsGiveTheExactTopEvenWhenTheirBoundsPruneThem() {
+    Random rnd = new Random(31);
+    List<Memory> data = clustered(rnd, 6_000, 60);
+    FastCore core = core(1);
+    core.apply(IndexBatch.upserts(data));
+    awaitGraph(core);
+
+    float[] direction = unit(gaussian(rnd, 1));
+    List<Memory> fresh = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      fresh.add(memory("fresh" + i, unit(add(direction, gaussian(rnd, 0.05)))));
+    }
+    core.apply(IndexBatch.upserts(fresh));
+    List<Memory> all = new ArrayList<>(data);
+    all.addAll(fresh);
+
+    for (int q = 0; q < 20; q++) {
+      float[] query = q == 0 ? direction : unit(add(direction, gaussian(rnd, 0.05)));
+      List<Hit> hits = core.search(T, query, 20, MemoryFilter.NONE);
+      // Scores rank by rank against every memory's kernel score (ties need no order), each hit's own score exact.
+      List<Float> expected = all.stream().map(m -> kernelDot(m.vector(), query))
+          .sorted(Comparator.reverseOrder()).limit(20).toList();
+      assertThat(hits).extracting(Hit::score).containsExactlyElementsOf(expected);
+      Map<String, float[]> vectors = byId(all);
+      assertThat(hits).allSatisfy(h -> assertThat(h.score()).isEqualTo(kernelDot(vectors.get(h.id()), query)));
+    }
+  }
+
   @Test
   void selectiveFiltersScanExactlyAndBroadOnesStillFillK() {
     Random rnd = new Random(29);
