@@ -29,7 +29,8 @@ import org.somafractal.memory.config.SomaConfig;
  * bundled model, with search latency and ingest time. It starts its own server in-process (test mode) and talks to it
  * over HTTP, so the whole path is measured.
  *
- * <p>Options: {@code --data ../shared/data/locomo10.json --models all-minilm-l6-v2-q,bge-small-en-v15-q
+ * <p>Options: {@code --data ../shared/data/locomo10.json
+ * --models e5-small-v2-q,all-minilm-l6-v2-q,bge-small-en-v15-q
  * --modes vector,lexical,hybrid}; any {@code --SOMA_KEY value} sets that server setting (e.g.
  * {@code --SOMA_FUSION weighted --SOMA_HYBRID_ALPHA 0.3}). The data set is read where it lies; it is never copied into the project.
  */
@@ -43,7 +44,8 @@ public final class LocomoBench {
   public static void main(String[] args) throws Exception {
     Map<String, String> o = StoreBench.options(args);
     Path data = Path.of(o.getOrDefault("data", "../shared/data/locomo10.json"));
-    List<String> models = List.of(o.getOrDefault("models", "all-minilm-l6-v2-q,bge-small-en-v15-q").split(","));
+    List<String> models = List.of(
+        o.getOrDefault("models", "e5-small-v2-q,all-minilm-l6-v2-q,bge-small-en-v15-q").split(","));
     List<String> modes = List.of(o.getOrDefault("modes", "vector,lexical,hybrid").split(","));
     JsonArray conversations = new JsonArray(Files.readString(data));
     System.out.printf("LoCoMo: %d conversations from %s%n", conversations.size(), data);

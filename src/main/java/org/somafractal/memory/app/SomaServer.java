@@ -165,20 +165,23 @@ public final class SomaServer {
 
     KafkaSettings kafka = KafkaSettings.of(config);
     long[] replayFrom = {0};
-    return vertx.executeBlocking(() -> loadModel(config))
+    return openStore(config)
+        // Always wrapped, also with no tenant encrypted: a sealed row then fails clearly instead of being served.
+        // The cache sits below the encryption, so it holds rows as the store does: sealed for encrypted tenants.
+        .compose(opened -> record(vertx.deployVerticle(new StorageVerticle(new EncryptingMemoryStore(
+            cached(config, storeWrapper.apply(opened.store())), cipher))))
+            // After the store and before HTTP, so it stops after HTTP (storing what is pending) and before the store.
+            .compose(v -> withHttp && config.get(Settings.AUDIT)
+                ? record(vertx.deployVerticle(new AuditVerticle(opened.audit(),
+                    config.get(Settings.AUDIT_RETENTION_DAYS))))
+                : Future.<String>succeededFuture()))
+        // After the store, since the default model is the one that embedded what the store holds.
+        .compose(v -> config.get(Settings.EMBEDDER).equals("hash") ? Future.succeededFuture((String) null)
+            : ModelChoice.resolve(config.get(Settings.EMBED_MODEL), storeClient))
+        .compose(name -> vertx.executeBlocking(() -> loadModel(config, name)))
         .onSuccess(model -> modelId = model.id())
-        .compose(model -> openStore(config)
-            // Always wrapped, also with no tenant encrypted: a sealed row then fails clearly instead of being served.
-            // The cache sits below the encryption, so it holds rows as the store does: sealed for encrypted tenants.
-            .compose(opened -> record(vertx.deployVerticle(new StorageVerticle(new EncryptingMemoryStore(
-                cached(config, storeWrapper.apply(opened.store())), cipher))))
-                // After the store and before HTTP, so it stops after HTTP (storing what is pending) and before the store.
-                .compose(v -> withHttp && config.get(Settings.AUDIT)
-                    ? record(vertx.deployVerticle(new AuditVerticle(opened.audit(),
-                        config.get(Settings.AUDIT_RETENTION_DAYS))))
-                    : Future.<String>succeededFuture()))
-            .compose(v -> record(vertx.deployVerticle(new EmbeddingVerticle(model,
-                config.get(Settings.EMBED_BATCH), config.get(Settings.EMBED_CACHE_SIZE)), worker)))
+        .compose(model -> record(vertx.deployVerticle(new EmbeddingVerticle(model,
+                config.get(Settings.EMBED_BATCH), config.get(Settings.EMBED_CACHE_SIZE)), worker))
             .compose(v -> {
               // Before the indexes scan the store: every event published from here on is replayed by the follower.
               replayFrom[0] = System.currentTimeMillis() - (kafka == null ? 0 : kafka.replaySeconds() * 1000L);
@@ -301,11 +304,12 @@ public final class SomaServer {
         config.get(Settings.GRAPH_KEEP_DANGLING_LINKS));
   }
 
-  private static EmbeddingModel loadModel(SomaConfig config) {
+  /** The hash embedder, or the bundled model {@code name} when the embedder is ONNX. */
+  private static EmbeddingModel loadModel(SomaConfig config, String name) {
     int dimension = config.get(Settings.VECTOR_DIM);
     EmbeddingModel model = config.get(Settings.EMBEDDER).equals("hash")
         ? new HashEmbeddingModel(dimension)
-        : OnnxEmbeddingModel.load(config.get(Settings.EMBED_MODEL));
+        : OnnxEmbeddingModel.load(name);
     if (model.dimension() != dimension) {
       throw new ConfigException("Invalid configuration SOMA_VECTOR_DIM: " + dimension + " but the embedder "
           + model.id() + " produces " + model.dimension() + "-dimensional vectors");

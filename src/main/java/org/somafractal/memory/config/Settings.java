@@ -78,8 +78,10 @@ public final class Settings {
           + "in 0.8-0.9 ms).");
   public static final ConfigKey<String> EMBEDDER = ConfigKey.oneOf("SOMA_EMBEDDER", "onnx", List.of("onnx", "hash"),
       "onnx = the bundled sentence-embedding model, in process; hash = deterministic feature hashing (tests).");
-  public static final ConfigKey<String> EMBED_MODEL = ConfigKey.oneOf("SOMA_EMBED_MODEL", "all-minilm-l6-v2-q",
-      List.of("all-minilm-l6-v2-q", "bge-small-en-v15-q"), "Bundled ONNX model used when SOMA_EMBEDDER=onnx.");
+  public static final ConfigKey<String> EMBED_MODEL = ConfigKey.oneOf("SOMA_EMBED_MODEL", "auto",
+      List.of("auto", "e5-small-v2-q", "all-minilm-l6-v2-q", "bge-small-en-v15-q"),
+      "Bundled ONNX model used when SOMA_EMBEDDER=onnx. auto = the model that embedded the memories already stored, "
+          + "else e5-small-v2-q (best on LoCoMo, docs/benchmarks.md); vectors of two models do not compare.");
   public static final ConfigKey<Integer> EMBED_CACHE_SIZE = ConfigKey.integer("SOMA_EMBED_CACHE_SIZE", 10_000, 0,
       10_000_000, "Texts whose embedding is kept in the LRU cache (0 = no cache).");
   public static final ConfigKey<Integer> EMBED_BATCH = ConfigKey.integer("SOMA_EMBED_BATCH", 64, 1, 1024,
@@ -104,7 +106,8 @@ public final class Settings {
   public static final ConfigKey<Integer> RRF_K = ConfigKey.integer("SOMA_RRF_K", 60, 1, 10_000,
       "The k of reciprocal rank fusion: score = sum of 1 / (k + rank).");
   public static final ConfigKey<Double> HYBRID_ALPHA = ConfigKey.decimal("SOMA_HYBRID_ALPHA", 0.3, 0, 1,
-      "Weighted fusion: alpha x cosine + (1 - alpha) x BM25 / best BM25 of the query.");
+      "Weighted fusion: alpha x cosine + (1 - alpha) x BM25 / best BM25 of the query, the cosine scaled from 0 at "
+          + "the 40th vector candidate (or the last) to 1 at the best (each model has its own cosine range).");
   public static final ConfigKey<Double> BM25_K1 = ConfigKey.decimal("SOMA_BM25_K1", 0.9, 0, 10,
       "BM25 term-frequency saturation of the lexical index (Lucene's default is 1.2; 0.9 with b = 0.4 is Anserini's "
           + "passage setting, which measured best on LoCoMo's short turns).");
@@ -116,8 +119,8 @@ public final class Settings {
           + "lexical index against the same word in the memory itself (BM25F); 0 = the memory's own text only.");
   public static final ConfigKey<Double> SEQUENCE_WEIGHT = ConfigKey.decimal("SOMA_SEQUENCE_WEIGHT", 0.25, 0, 1,
       "Share of a search candidate's relevance lent to its sequence neighbours (the memories at its coordinate with "
-          + "the last axis -1 and +1: a conversation's previous and next turn); 0 = off. A search may set "
-          + "sequence_weight.");
+          + "the last axis -1 and +1: a conversation's previous and next turn); in vector mode only the relevance "
+          + "above the last vector candidate's cosine is lent; 0 = off. A search may set sequence_weight.");
   public static final ConfigKey<Integer> CANDIDATE_MULTIPLIER = ConfigKey.integer("SOMA_CANDIDATE_MULTIPLIER", 4, 1,
       100, "Each index contributes (top_k + offset) x this many candidates before fusion and re-weighting.");
   public static final ConfigKey<Double> IMPORTANCE_WEIGHT = ConfigKey.decimal("SOMA_IMPORTANCE_WEIGHT", 0.3, 0, 1,

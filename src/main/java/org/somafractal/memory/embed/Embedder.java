@@ -9,8 +9,14 @@ import java.util.List;
  */
 public interface Embedder {
 
-  /** One vector per text, in order. */
+  /** One vector per memory text, in order. */
   Future<List<float[]>> embed(List<String> texts);
+
+  /**
+   * The vector of a search query. Differs from {@code embed(List.of(query))} for asymmetric models, which mark queries
+   * and memories apart ({@link Purpose}).
+   */
+  Future<float[]> embedQuery(String query);
 
   /** The length of every vector this embedder returns. */
   int dimension();

@@ -2,6 +2,7 @@ package org.somafractal.memory.embed;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.somafractal.memory.bus.Addresses;
@@ -39,6 +40,15 @@ public final class EmbedderClient implements Embedder {
 
   @Override
   public Future<List<float[]>> embed(List<String> texts) {
+    return request(texts, Purpose.MEMORY);
+  }
+
+  @Override
+  public Future<float[]> embedQuery(String query) {
+    return request(Collections.singletonList(query), Purpose.QUERY).map(vectors -> vectors.get(0));
+  }
+
+  private Future<List<float[]>> request(List<String> texts, Purpose purpose) {
     if (texts.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -48,7 +58,8 @@ public final class EmbedderClient implements Embedder {
     }
     // The worker embeds one text after another, so a bulk of N texts legitimately takes N times longer: the wait
     // grows with the request instead of failing a large bulk store on a slow model.
-    return Bus.request(vertx, Addresses.EMBED, new EmbedRequest(texts), timeoutMs + texts.size() * PER_TEXT_MS);
+    return Bus.request(vertx, Addresses.EMBED, new EmbedRequest(texts, purpose),
+        timeoutMs + texts.size() * PER_TEXT_MS);
   }
 
   @Override

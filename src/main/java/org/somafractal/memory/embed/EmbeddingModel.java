@@ -8,8 +8,16 @@ import java.util.List;
  */
 public interface EmbeddingModel {
 
-  /** One L2-normalised vector per text, in order. */
+  /** One L2-normalised vector per text, in order; the texts already carry their {@link #prefix(Purpose)}. */
   List<float[]> embedAll(List<String> texts);
+
+  /**
+   * What goes before a non-blank text of this purpose, as the model was trained to see it; empty for symmetric models.
+   * The caller adds it (so that caches and batches key on what the model actually embeds).
+   */
+  default String prefix(Purpose purpose) {
+    return "";
+  }
 
   int dimension();
 

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * or while the model is busy, share one {@code embedAll} call of at most {@code maxBatch} distinct texts. A text that
  * occurs several times in a batch is embedded once.
  *
- * <p>An LRU cache maps text to vector, so repeated texts (typically queries) skip the model. Texts longer than
- * {@value #MAX_CACHED_CHARS} characters are not cached, which bounds the cache's memory.
+ * <p>A text is embedded behind its purpose's {@linkplain EmbeddingModel#prefix prefix} (none for symmetric models).
+ * An LRU cache maps the prefixed text to its vector, so repeated texts (typically queries) skip the model. Texts
+ * longer than {@value #MAX_CACHED_CHARS} characters are not cached, which bounds the cache's memory.
  *
  * <p>When the model fails, the requests of that batch, and only those, fail with {@code UNAVAILABLE}. Vectors in a
  * reply may be shared with other replies of the same batch: receivers must treat them as read-only.
@@ -101,7 +102,7 @@ public final class EmbeddingVerticle extends VerticleBase {
     if (!(body instanceof EmbedRequest request)) {
       return Future.failedFuture(SomaException.malformed("expected an EmbedRequest"));
     }
-    List<String> texts = request.texts();
+    List<String> texts = inputs(request.texts(), model.prefix(request.purpose()));
     float[][] vectors = new float[texts.size()][];
     if (fillFromCache(texts, vectors)) {
       return Future.succeededFuture(List.of(vectors));
@@ -110,6 +111,21 @@ public final class EmbeddingVerticle extends VerticleBase {
     pending.add(new Pending(texts, vectors, promise));
     scheduleFlush();
     return promise.future();
+  }
+
+  /**
+   * The texts as the model embeds them, each non-blank one behind the purpose's prefix: the cache and the batches key
+   * on these, so a query and a memory of the same words never share a vector when the model tells them apart.
+   */
+  private static List<String> inputs(List<String> texts, String prefix) {
+    if (prefix.isEmpty()) {
+      return texts;
+    }
+    List<String> inputs = new ArrayList<>(texts.size());
+    for (String text : texts) {
+      inputs.add(text.isBlank() ? text : prefix + text);
+    }
+    return inputs;
   }
 
   private void scheduleFlush() {

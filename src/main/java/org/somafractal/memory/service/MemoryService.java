@@ -277,8 +277,11 @@ public final class MemoryService {
     SearchMode mode = !useLexical ? SearchMode.VECTOR : (!useVector ? SearchMode.LEXICAL : SearchMode.HYBRID);
 
     Future<float[]> queryVector = useVector ? queryVector(query) : Future.succeededFuture(null);
+    // the weighted fusion's cosine scale ends at a fixed rank, so that every page of a search shares it
+    int vectorCandidates = mode == SearchMode.HYBRID && ranking.weightedFusion()
+        ? Math.max(candidates, Ranking.COSINE_SCALE_RANK) : candidates;
     Future<VectorIndex.Result> vectorPart = useVector
-        ? queryVector.compose(v -> vectors.search(query.tenant(), v, candidates, query.filter()))
+        ? queryVector.compose(v -> vectors.search(query.tenant(), v, vectorCandidates, query.filter()))
         : vectors.importanceScale(query.tenant()).map(scale -> new VectorIndex.Result(List.of(), scale));
     Future<List<Hit>> lexicalPart = useLexical
         ? lexical.search(query.tenant(), query.text(), candidates, query.filter())
@@ -403,7 +406,7 @@ public final class MemoryService {
     if (query.vector() != null) {
       return Future.succeededFuture(Vectors.normalized(query.vector(), embedder.dimension(), "vector"));
     }
-    return embedder.embed(List.of(query.text())).map(list -> list.get(0));
+    return embedder.embedQuery(query.text());
   }
 
   private Future<Void> index(IndexBatch batch) {

@@ -23,7 +23,7 @@ class SemanticSearchTest {
           .put("query", "which drink does the user like at breakfast?").put("mode", "vector").put("top_k", 2), "s")
           .json().getJsonArray("memories");
       assertThat(hits.getJsonObject(0).getJsonObject("payload").getString("content")).contains("green tea");
-      assertThat(hits.getJsonObject(0).getString("embedding_model")).contains("minilm");
+      assertThat(hits.getJsonObject(0).getString("embedding_model")).isEqualTo("onnx:e5-small-v2-q");
       JsonArray city = server.post("/memories/search", new JsonObject()
           .put("query", "French city that is the seat of government").put("top_k", 1), "s")
           .json().getJsonArray("memories");

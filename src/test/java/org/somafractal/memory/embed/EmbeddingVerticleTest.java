@@ -27,7 +27,7 @@ class EmbeddingVerticleTest {
   private static final HashEmbeddingModel REFERENCE = new HashEmbeddingModel(16);
 
   /** Records every call; slow enough that concurrent requests pile up behind a running call. */
-  static final class CountingModel implements EmbeddingModel {
+  static class CountingModel implements EmbeddingModel {
     final List<List<String>> calls = new CopyOnWriteArrayList<>();
     final Map<String, Integer> embedded = new ConcurrentHashMap<>();
     final long delayMs;
@@ -117,6 +117,43 @@ class EmbeddingVerticleTest {
     await(client.embed(List.of("green tea", "oolong")));
     assertThat(model.calls).hasSize(2);
     assertThat(model.calls.get(1)).containsExactly("oolong");
+  }
+
+  /** An asymmetric model: it sees its markers, which the verticle adds. */
+  static final class MarkedModel extends CountingModel {
+    MarkedModel() {
+      super(0);
+    }
+
+    @Override
+    public String prefix(Purpose purpose) {
+      return purpose == Purpose.QUERY ? "query: " : "passage: ";
+    }
+  }
+
+  @Test
+  void queriesAndMemoriesReachTheModelBehindTheirMarkersAndAreCachedApart(Vertx vertx) throws Exception {
+    MarkedModel model = new MarkedModel();
+    EmbedderClient client = deploy(vertx, model, 64, 100);
+    List<float[]> memories = await(client.embed(List.of("green tea", " ")));
+    float[] query = await(client.embedQuery("green tea"));
+    assertThat(model.calls).containsExactly(List.of("passage: green tea", " "), List.of("query: green tea"));
+    assertThat(memories.get(0)).containsExactly(REFERENCE.embed("passage: green tea"));
+    assertThat(memories.get(1)).as("a blank text is not marked").containsExactly(REFERENCE.embed(" "));
+    assertThat(query).containsExactly(REFERENCE.embed("query: green tea"));
+
+    assertThat(await(client.embedQuery("green tea"))).containsExactly(query);
+    assertThat(await(client.embed(List.of("green tea"))).get(0)).containsExactly(memories.get(0));
+    assertThat(model.calls).as("both answered by the cache").hasSize(2);
+  }
+
+  @Test
+  void aSymmetricModelSharesOneVectorBetweenAQueryAndAMemory(Vertx vertx) throws Exception {
+    CountingModel model = new CountingModel(0);
+    EmbedderClient client = deploy(vertx, model, 64, 100);
+    float[] memory = await(client.embed(List.of("green tea"))).get(0);
+    assertThat(await(client.embedQuery("green tea"))).containsExactly(memory);
+    assertThat(model.calls).containsExactly(List.of("green tea"));
   }
 
   @Test

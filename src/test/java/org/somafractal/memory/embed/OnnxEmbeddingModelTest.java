@@ -67,10 +67,25 @@ class OnnxEmbeddingModelTest {
   }
 
   @Test
+  void e5FindsAnAnswerByItsQuestionBehindItsMarkers() {
+    OnnxEmbeddingModel e5 = OnnxEmbeddingModel.load("e5-small-v2-q");
+    assertThat(e5.id()).isEqualTo("onnx:e5-small-v2-q");
+    assertThat(e5.prefix(Purpose.QUERY)).isEqualTo("query: ");
+    assertThat(e5.prefix(Purpose.MEMORY)).isEqualTo("passage: ");
+    assertThat(model.prefix(Purpose.QUERY)).as("MiniLM is symmetric").isEmpty();
+    String question = "query: What does Ana drink in the morning?";
+    List<float[]> v = e5.embedAll(List.of(question, "passage: Ana: I always start my day with a cup of green tea.",
+        "passage: Ana: My brother moved to Lisbon last spring."));
+    assertThat(v).allSatisfy(x -> assertThat(norm(x)).isCloseTo(1.0, within(1e-5)));
+    assertThat(cosine(v.get(0), v.get(1))).isGreaterThan(cosine(v.get(0), v.get(2)) + 0.05);
+  }
+
+  @Test
   void unknownNameListsTheValidOnes() {
     assertThatThrownBy(() -> OnnxEmbeddingModel.load("gpt-9"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("all-minilm-l6-v2-q")
-        .hasMessageContaining("bge-small-en-v15-q");
+        .hasMessageContaining("bge-small-en-v15-q")
+        .hasMessageContaining("e5-small-v2-q");
   }
 }
