@@ -29,9 +29,13 @@ public final class Feeds {
     return endless(() -> bodies[ThreadLocalRandom.current().nextInt(POOL)]);
   }
 
-  /** Endless text searches (hybrid, the server embeds the query), never the same text twice in a row of 2^31. */
+  /**
+   * Endless text searches (hybrid, the server embeds the query), never the same text twice in a run, nor one of an
+   * earlier run: each run starts its sequence at its start time, so a second pass against the same server does not
+   * find its queries in the server's embedding cache.
+   */
   public static Iterator<Map<String, Object>> textSearches() {
-    AtomicLong next = new AtomicLong();
+    AtomicLong next = new AtomicLong(System.currentTimeMillis() * 1_000);
     return endless(() -> "{\"query\":\"" + Data.sentence(next.getAndIncrement(), true) + "\",\"top_k\":"
         + LoadConfig.TOP_K + "}");
   }
