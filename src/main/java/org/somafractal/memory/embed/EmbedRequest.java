@@ -16,9 +16,4 @@ public record EmbedRequest(List<String> texts, Purpose purpose) {
     texts = List.copyOf(Objects.requireNonNull(texts, "texts"));
     Objects.requireNonNull(purpose, "purpose");
   }
-
-  /** Memory texts. */
-  public EmbedRequest(List<String> texts) {
-    this(texts, Purpose.MEMORY);
-  }
 }
