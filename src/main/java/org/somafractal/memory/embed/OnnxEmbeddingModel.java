@@ -1,17 +1,17 @@
 package org.somafractal.memory.embed;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.e5smallv2q.E5SmallV2QuantizedEmbeddingModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -19,13 +19,15 @@ import java.util.function.Supplier;
  * bundle: nothing is downloaded, so the server starts offline. Each model declares the markers it was trained with
  * ({@link #prefix}); the caller puts them before the texts.
  *
- * <p>langchain4j does not truncate long texts: it embeds every 510-token window and averages them. So that one huge
- * memory cannot hold the embedding worker for seconds, texts are cut to {@value #MAX_CHARS} characters first (a few
- * windows of ordinary prose). Blank texts, which the tokenizer rejects, map to the unit vector e0 like
- * {@link HashEmbeddingModel} does.
+ * <p>Texts are encoded by {@link OnnxEncoder}, each on one thread, and the texts of one call are spread over one
+ * thread per core (the calling thread and a small pool): on two cores two single-threaded texts at once embed 1.6
+ * times as many texts per second as one text at a time on both cores. A lone text runs on the calling thread. A text
+ * is embedded by its first tokens (128 or 512, by model; see {@link OnnxEncoder}), and cut to {@value #MAX_CHARS}
+ * characters before it is tokenised, so that one huge memory costs no more than a long one. Blank texts, and texts that tokenise to
+ * nothing, map to the unit vector e0 like {@link HashEmbeddingModel} does.
  *
- * <p>Not meant for concurrent calls: the embedding worker verticle is its only caller. Work runs on the calling
- * thread (a direct executor), because ONNX Runtime already spreads one inference over all cores.
+ * <p>Encoders are loaded once per model and JVM and shared by every instance; not meant for concurrent calls of
+ * {@link #embedAll} (the embedding worker verticle is its only caller).
  */
 public final class OnnxEmbeddingModel implements EmbeddingModel {
   /**
@@ -39,34 +41,38 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
 
   private static final int DIMENSION = 384;
   private static final long LOADER_STACK_MB = 16;
-  private static final Executor DIRECT = Runnable::run;
+  /** Inference threads' stacks: ONNX Runtime's native calls want more than the default when the JVM's is small. */
+  private static final long WORKER_STACK_MB = 4;
   /*
    * BGE v1.5 may take an instruction before queries; on LoCoMo it changed nothing (recall@5 0.474 without, 0.471
    * with), so it is left out and vectors stored by earlier versions stay comparable. E5 was trained with its markers
    * and loses a fifth of its recall without them (0.572 -> 0.474; docs/benchmarks.md).
    */
   private static final Map<String, Bundled> MODELS = Map.of(
-      "all-minilm-l6-v2-q", new Bundled(AllMiniLmL6V2QuantizedEmbeddingModel::new, "", ""),
-      "bge-small-en-v15-q", new Bundled(BgeSmallEnV15QuantizedEmbeddingModel::new, "", ""),
-      "e5-small-v2-q", new Bundled(E5SmallV2QuantizedEmbeddingModel::new, "passage: ", "query: "));
+      "all-minilm-l6-v2-q", new Bundled("all-minilm-l6-v2-q", OnnxEncoder.Pooling.MEAN, "", ""),
+      "bge-small-en-v15-q", new Bundled("bge-small-en-v1.5-q", OnnxEncoder.Pooling.CLS, "", ""),
+      "e5-small-v2-q", new Bundled("e5-small-v2-q", OnnxEncoder.Pooling.MEAN, "passage: ", "query: "));
+  private static final Map<String, OnnxEncoder> LOADED = new ConcurrentHashMap<>();
+  /** Shared by every model: the embedding verticle calls one model at a time. */
+  private static final ExecutorService POOL = pool(Runtime.getRuntime().availableProcessors() - 1);
 
-  /** A bundled model and the markers it expects before memories and queries. */
-  private record Bundled(Function<Executor, AbstractInProcessEmbeddingModel> factory, String memoryPrefix,
-      String queryPrefix) {
+  /** A bundled model: its files' name in the jar, its pooling, and the markers it expects before texts. */
+  private record Bundled(String file, OnnxEncoder.Pooling pooling, String memoryPrefix, String queryPrefix) {
   }
 
-  private final AbstractInProcessEmbeddingModel model;
+  private final OnnxEncoder encoder;
   private final String id;
   private final Bundled bundled;
 
-  private OnnxEmbeddingModel(AbstractInProcessEmbeddingModel model, String name, Bundled bundled) {
-    this.model = model;
+  private OnnxEmbeddingModel(OnnxEncoder encoder, String name, Bundled bundled) {
+    this.encoder = encoder;
     this.id = "onnx:" + name;
     this.bundled = bundled;
   }
 
   /**
-   * Loads a bundled model; takes about a second and some 100 MB, so call it off the event loop.
+   * Loads a bundled model, or takes the one this JVM loaded already; the first load takes about a second and some
+   * 100 MB, so call it off the event loop.
    *
    * @param name one of {@link #names()}; null means {@value #DEFAULT_NAME}
    * @throws IllegalArgumentException for any other name
@@ -78,11 +84,27 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
       throw new IllegalArgumentException(
           "unknown embedding model '" + resolved + "'; valid names: " + String.join(", ", names()));
     }
-    AbstractInProcessEmbeddingModel model = onLargeStack(() -> bundled.factory().apply(DIRECT));
-    if (model.dimension() != DIMENSION) {
-      throw new IllegalStateException(resolved + " has dimension " + model.dimension() + ", expected " + DIMENSION);
+    OnnxEncoder encoder = LOADED.computeIfAbsent(resolved,
+        n -> onLargeStack(() -> OnnxEncoder.load(bundled.file(), bundled.pooling())));
+    float[] probe = encoder.embed("dimension");
+    if (probe == null || probe.length != DIMENSION) {
+      throw new IllegalStateException(resolved + " has dimension " + (probe == null ? 0 : probe.length)
+          + ", expected " + DIMENSION);
     }
-    return new OnnxEmbeddingModel(model, resolved, bundled);
+    return new OnnxEmbeddingModel(encoder, resolved, bundled);
+  }
+
+  private static ExecutorService pool(int threads) {
+    if (threads < 1) {
+      return null;
+    }
+    AtomicInteger next = new AtomicInteger();
+    ThreadFactory factory = task -> {
+      Thread thread = new Thread(null, task, "soma-embed-" + next.getAndIncrement(), WORKER_STACK_MB << 20);
+      thread.setDaemon(true);
+      return thread;
+    };
+    return Executors.newFixedThreadPool(threads, factory);
   }
 
   /**
@@ -128,48 +150,47 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
 
   @Override
   public List<float[]> embedAll(List<String> texts) {
-    List<TextSegment> segments = new ArrayList<>(texts.size());
-    for (String text : texts) {
-      if (!text.isBlank()) {
-        segments.add(TextSegment.from(text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) : text));
+    float[][] vectors = new float[texts.size()][];
+    int workers = POOL == null ? 0 : Math.min(texts.size() - 1, Runtime.getRuntime().availableProcessors() - 1);
+    AtomicInteger next = new AtomicInteger();
+    Runnable work = () -> {
+      for (int i = next.getAndIncrement(); i < vectors.length; i = next.getAndIncrement()) {
+        vectors[i] = embedOne(texts.get(i));
       }
+    };
+    List<Future<?>> helpers = new ArrayList<>(Math.max(0, workers));
+    for (int w = 0; w < workers; w++) {
+      helpers.add(POOL.submit(work));
     }
-    List<float[]> embedded = segments.isEmpty() ? List.of() : embedSegments(segments);
-    List<float[]> vectors = new ArrayList<>(texts.size());
-    int next = 0;
-    for (String text : texts) {
-      vectors.add(text.isBlank() ? unitE0() : embedded.get(next++));
+    RuntimeException failure = null;
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      failure = e;
     }
-    return vectors;
-  }
-
-  /**
-   * One model call per text: with a direct executor langchain4j runs a batch as that same loop anyway, and a single
-   * text reaches the encoder without the future that would wrap its failure.
-   */
-  private List<float[]> embedSegments(List<TextSegment> segments) {
-    List<float[]> vectors = new ArrayList<>(segments.size());
-    for (TextSegment segment : segments) {
-      List<Embedding> embedded;
+    for (Future<?> helper : helpers) {
       try {
-        embedded = model.embedAll(List.of(segment)).content();
-      } catch (IllegalArgumentException noTokens) {
-        // non-blank text can still tokenise to nothing (control or zero-width characters only)
-        vectors.add(unitE0());
-        continue;
+        helper.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = failure != null ? failure : new IllegalStateException("interrupted while embedding", e);
+      } catch (ExecutionException e) {
+        failure = failure != null ? failure
+            : e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
       }
-      if (embedded.size() != 1) {
-        throw new IllegalStateException("model returned " + embedded.size() + " vectors for one text");
-      }
-      vectors.add(normalized(embedded.get(0)));
     }
-    return vectors;
+    if (failure != null) {
+      throw failure;
+    }
+    return Arrays.asList(vectors);
   }
 
-  private static float[] normalized(Embedding embedding) {
-    float[] vector = embedding.vector();
-    // langchain4j normalises already; doing it again costs nothing and guards against a change there
-    return HashEmbeddingModel.normalize(vector) ? vector : unitE0();
+  private float[] embedOne(String text) {
+    if (text.isBlank()) {
+      return unitE0();
+    }
+    float[] vector = encoder.embed(text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) : text);
+    return vector == null ? unitE0() : vector;
   }
 
   private static float[] unitE0() {

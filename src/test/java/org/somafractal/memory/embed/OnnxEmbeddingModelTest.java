@@ -6,7 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 import static org.somafractal.memory.embed.Vectors.cosine;
 import static org.somafractal.memory.embed.Vectors.norm;
 
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.e5smallv2q.E5SmallV2QuantizedEmbeddingModel;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +85,44 @@ class OnnxEmbeddingModelTest {
         "passage: Ana: My brother moved to Lisbon last spring."));
     assertThat(v).allSatisfy(x -> assertThat(norm(x)).isCloseTo(1.0, within(1e-5)));
     assertThat(cosine(v.get(0), v.get(1))).isGreaterThan(cosine(v.get(0), v.get(2)) + 0.05);
+  }
+
+  /**
+   * The encoder reproduces langchain4j's, which ships the same files: the reference for tokenisation, pooling and the
+   * windows of a long text.
+   */
+  @Test
+  void vectorsMatchLangchain4jsEncoderForEveryModel() {
+    String longText = "The user keeps a diary of every cup of tea they drink, and notes the hour and the kettle. "
+        .repeat(40);
+    List<String> texts = List.of("query: what does Ana drink?", "Ana: I always start my day with green tea.",
+        "unbelievably_hyphenated-words and numbers 3.14159", longText);
+    Map<String, AbstractInProcessEmbeddingModel> references = Map.of(
+        "all-minilm-l6-v2-q", new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run),
+        "bge-small-en-v15-q", new BgeSmallEnV15QuantizedEmbeddingModel(Runnable::run),
+        "e5-small-v2-q", new E5SmallV2QuantizedEmbeddingModel(Runnable::run));
+    assertThat(references.keySet()).containsExactlyInAnyOrderElementsOf(OnnxEmbeddingModel.names());
+    references.forEach((name, reference) -> {
+      List<float[]> ours = OnnxEmbeddingModel.load(name).embedAll(texts);
+      for (int i = 0; i < texts.size(); i++) {
+        float[] theirs = reference.embed(TextSegment.from(texts.get(i))).content().vector();
+        assertThat(cosine(ours.get(i), theirs)).as("%s, text %d", name, i).isGreaterThan(0.9999);
+      }
+    });
+  }
+
+  @Test
+  void textsSpreadOverThreadsGetTheVectorsTheyGetAlone() {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      texts.add("memory number " + i + " about " + (i % 3 == 0 ? "tea" : "the deploy pipeline"));
+    }
+    texts.set(7, " ");
+    List<float[]> together = model.embedAll(texts);
+    for (int i = 0; i < texts.size(); i++) {
+      assertThat(together.get(i)).as("text %d", i).containsExactly(model.embedAll(List.of(texts.get(i))).get(0));
+    }
+    assertThat(together.get(7)[0]).isEqualTo(1f);
   }
 
   @Test
