@@ -41,7 +41,10 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
 
   private static final int DIMENSION = 384;
   private static final long LOADER_STACK_MB = 16;
-  /** Inference threads' stacks: ONNX Runtime's native calls want more than the default when the JVM's is small. */
+  /**
+   * Inference threads' stacks: a margin, since ONNX Runtime's set-up overflowed a 1 MB stack ({@link #onLargeStack});
+   * inference never has, and the reserve costs address space only.
+   */
   private static final long WORKER_STACK_MB = 4;
   /*
    * BGE v1.5 may take an instruction before queries; on LoCoMo it changed nothing (recall@5 0.474 without, 0.471
